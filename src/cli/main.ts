@@ -1,0 +1,89 @@
+// argv → command. The only process.exit in oe (STYLE §3.8): typed errors exit with their code;
+// anything else is a bug, reported as one.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { CancelledError, InternalError, OeError, ValidationError, formatProblem } from '../util/errors.js';
+import { addGlobalOptions, resolveGlobals, type Globals } from './globals.js';
+import type { CliProcess } from './command.js';
+import { register as registerRun } from './run.js';
+import { register as registerResume } from './resume.js';
+import { register as registerValidate } from './validate.js';
+import { register as registerSchema } from './schema.js';
+import { register as registerInspect } from './inspect.js';
+import { register as registerRuns } from './runs.js';
+import { register as registerDiff } from './diff.js';
+import { register as registerInit } from './init.js';
+import { register as registerControl } from './control.js';
+
+/** The package version, read once from package.json. */
+export const OE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/** Builds the command table. Each register() only declares options; its action imports the work. */
+export function buildProgram(proc: CliProcess): Command {
+  const program = addGlobalOptions(new Command('oe'))
+    .description('Run experiences — workflow graphs of tools and LLM calls — with an event log that makes every run resumable.')
+    .version(OE_VERSION, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
+    register(program, proc);
+  }
+  return program;
+}
+
+/**
+ * Prints anything thrown out of a command once, on stderr, and returns the exit code. `globals` are
+ * the resolved global options when parsing got that far; before that, the defaults apply.
+ */
+function report(error: unknown, globals: Globals | undefined, proc: CliProcess): number {
+  if (error instanceof CommanderError) {
+    // commander already printed help or its message; --help and --version exit 0.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  const debug = globals?.level === 'debug' || globals?.level === 'trace';
+  const json = (globals?.format ?? (proc.isTTY ? 'pretty' : 'json')) === 'json';
+  const emit = (obj: Record<string, unknown>, text: string): void => {
+    process.stderr.write(json ? JSON.stringify({ level: 50, time: Date.now(), ...obj, msg: text.split('\n')[0] }) + '\n' : `oe: ${text}\n`);
+  };
+  if (error instanceof ValidationError) {
+    emit({ err: 'ValidationError', problems: error.problems.map(formatProblem) }, `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found:\n${error.problems.map(formatProblem).join('\n')}`);
+    return error.exitCode;
+  }
+  if (error instanceof OeError && !(error instanceof InternalError)) {
+    emit({ err: error.name, ...(debug ? { stack: error.stack } : {}) }, error instanceof CancelledError ? `cancelled: ${error.message}` : debug ? String(error.stack) : error.message);
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  emit({ err: 'InternalError', stack: e.stack }, `internal error: ${e.message}\nThis is a bug in oe; please report it with the command you ran.${debug ? `\n${e.stack}` : ' (--log-level debug shows the stack)'}`);
+  return 1;
+}
+
+/** Runs the CLI and exits the process with the command's code. */
+export async function main(proc: CliProcess): Promise<never> {
+  let code: number;
+  let globals: Globals | undefined;
+  try {
+    const program = buildProgram(proc);
+    program.hook('preAction', (_root, action) => {
+      globals = resolveGlobals(action, proc);
+    });
+    await program.parseAsync(proc.argv, { from: 'user' });
+    code = proc.exitCode();
+  } catch (error) {
+    code = report(error, globals, proc);
+  }
+  process.exit(code);
+}
+
+await main({
+  argv: process.argv.slice(2),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+  ...exitCodeCell(),
+});
+
+function exitCodeCell(): Pick<CliProcess, 'exitCode' | 'setExitCode'> {
+  let code = 0;
+  return { exitCode: () => code, setExitCode: (c) => void (code = c) };
+}

@@ -1,0 +1,4 @@
+// Placeholder until the `schema` command lands; replaced by its owner.
+import type { Register } from './command.js';
+
+export const register: Register = () => {};

@@ -1,0 +1,169 @@
+// The typed experience that validation produces (SPEC §2). After validate.ts, nothing re-checks these
+// shapes (STYLE §3.7). Field names follow the YAML so a definition recorded in run.started reads like
+// the file it came from.
+import type { Json } from '../util/canonical-json.js';
+import type { NodeId } from '../util/ids.js';
+
+/** How a node's write to a state field merges with earlier writes (SPEC §2.5 fixed order). */
+export type MergeStrategy = 'last_wins' | 'set_once' | 'array_append';
+
+/** The JSON type a state field or run input holds; `any` accepts every JSON value. */
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'any';
+
+/** One field of `state.schema`. */
+export interface StateField {
+  type: FieldType;
+  /** Default `last_wins`. */
+  merge: MergeStrategy;
+  description?: string;
+}
+
+/** One declared run input (`inputs:`, an oe extension). */
+export interface InputDecl {
+  type: FieldType;
+  /** Used when the run's args omit the input. An input with no default is required. */
+  default?: Json;
+  description?: string;
+  /** When given, the value must be one of these. */
+  enum?: Json[];
+}
+
+/** `on_error` after defaults; the default policy is `fail_run`. */
+export type OnError =
+  | { policy: 'fail_run' }
+  | { policy: 'skip' }
+  | {
+      policy: 'retry';
+      /** Total attempts including the first, 1–20. */
+      attempts: number;
+      backoff: 'linear' | 'exponential';
+      /** Base delay in ms: linear waits base_ms × n, exponential base_ms × 2^(n-1) after failure n. */
+      base_ms: number;
+    };
+
+/** `for_each` fan-out: one iteration per element of the array at `source`. */
+export interface ForEach {
+  /** A `$.path` into the node's view (SPEC §2.5), e.g. `$.licenses`. */
+  source: string;
+  /** Iterations of this node running at once. Default 1. */
+  concurrency: number;
+}
+
+/** Fields every node kind has, after defaults (SPEC §2.2). */
+export interface NodeBase {
+  id: NodeId;
+  /** State fields the node reads (its `_state`); each is declared in `state.schema`. */
+  reads: string[];
+  /** State fields the node may write in its `state_delta`; each is declared in `state.schema`. */
+  writes: string[];
+  /** Arg values: JSON, where a string that is exactly `$.a.b` or `$args.x` is resolved at run time. */
+  args: Record<string, Json>;
+  phase?: string;
+  on_error: OnError;
+  for_each?: ForEach;
+  /** Per-attempt timeout in ms (YAML: a ms number or "500ms" / "30s" / "5m"). */
+  timeout?: number;
+  /** Default true; false means always execute, never restore from the memo. */
+  cache: boolean;
+}
+
+export interface ToolNode extends NodeBase {
+  kind: 'tool';
+  /** JS module path relative to the experience directory (.mjs, .js, .cjs). */
+  impl: string;
+}
+
+export interface AgentNode extends NodeBase {
+  kind: 'agent';
+  /** A file path relative to the experience directory, or inline prompt text (see `prompt_file`). */
+  prompt: string;
+  /** Set by validation when `prompt` names an existing file: its path relative to the experience dir. */
+  prompt_file?: string;
+  model?: string;
+  /** A JSON Schema; when given, the node makes a forced tool call whose input must match it. */
+  schema?: { [key: string]: Json };
+  system?: string;
+  max_tokens?: number;
+  temperature?: number;
+}
+
+export interface SkillNode extends NodeBase {
+  kind: 'skill';
+  /** Path of a SKILL.md relative to the experience directory. */
+  impl: string;
+  model?: string;
+  max_tokens?: number;
+  temperature?: number;
+}
+
+export interface DatasetNode extends NodeBase {
+  kind: 'dataset';
+  source: {
+    type: 'file';
+    /** File path relative to the experience directory. */
+    uri: string;
+    format: 'json' | 'jsonl' | 'csv';
+  };
+}
+
+export interface CliAgentNode extends NodeBase {
+  kind: 'cli-agent';
+  provider: 'claude-code' | 'codex' | 'gemini';
+  prompt: string;
+  model?: string;
+  workdir?: string;
+  output_format?: string;
+  timeout_ms?: number;
+  extra_args?: string[];
+}
+
+export interface ExperienceNode extends NodeBase {
+  kind: 'experience';
+  /** Path of the child experience relative to this experience's directory. */
+  impl: string;
+}
+
+export interface GateNode extends NodeBase {
+  kind: 'gate';
+  message: string;
+  options?: string[];
+  default?: string;
+}
+
+/** A node of any kind, discriminated by `kind`. */
+export type NodeDef = ToolNode | AgentNode | SkillNode | DatasetNode | CliAgentNode | ExperienceNode | GateNode;
+/** The node kinds of SPEC §2.1. */
+export type NodeKind = NodeDef['kind'];
+
+/** A directed edge; the target runs only when `when` (if any) is true over its view (SPEC §2.2). */
+export interface EdgeDef {
+  from: NodeId;
+  to: NodeId;
+  when?: string;
+}
+
+/** A validated experience (the `definition` recorded in run.started). */
+export interface Experience {
+  name: string;
+  /** Semver MAJOR.MINOR.PATCH. */
+  version: string;
+  description?: string;
+  inputs: Record<string, InputDecl>;
+  state: { schema: Record<string, StateField> };
+  graph: { nodes: NodeDef[]; edges: EdgeDef[] };
+  runtime: {
+    /** Nodes running at once. Default 1. */
+    concurrency: number;
+  };
+}
+
+/** An experience and where it came from. */
+export interface LoadedExperience {
+  experience: Experience;
+  /** Absolute path of the experience.yaml. */
+  file: string;
+  /** Absolute path of the experience directory (paths in nodes resolve against it). */
+  dir: string;
+  /** sha256 (hex) of the YAML file's bytes. */
+  sha256: string;
+}
