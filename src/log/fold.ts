@@ -1,0 +1,231 @@
+// The fold: everything oe knows about a run is fold(events) (STYLE §1). One reducer serves `run`
+// (the engine's in-memory state), `resume` (with memo.ts) and `inspect`. No I/O, no clock.
+import type { Json } from '../util/canonical-json.js';
+import { assertNever } from '../util/assert-never.js';
+import type { InputHash, NodeId, RunId } from '../util/ids.js';
+import type {
+  ErrorRecord,
+  ExperienceRef,
+  NodeOutput,
+  OeEvent,
+  RunCounts,
+  RunOptions,
+  RunStatus,
+  Usage,
+} from './events.js';
+
+/**
+ * Where a node (or one for_each iteration) stands.
+ * `running` covers an attempt in flight and the backoff before a retry (`willRetry` on the last
+ * node.failed); `failed` is final.
+ */
+export type NodeStatus = 'pending' | 'running' | 'completed' | 'cached' | 'failed' | 'skipped';
+
+/** What the log says about one execution unit: a node, or one iteration of a for_each node. */
+export interface UnitState {
+  status: NodeStatus;
+  /** Attempts started (node.started events). */
+  attempts: number;
+  inputHash?: InputHash;
+  /** Hash of each input part, from the last node.started. */
+  hashParts?: { [part: string]: string };
+  output?: NodeOutput;
+  /** For `cached`: the run that really executed it. */
+  fromRunId?: RunId;
+  /** The last error, from the last node.failed. */
+  error?: ErrorRecord;
+  /** Every node.failed's error, in order (one per failed attempt). */
+  errors: ErrorRecord[];
+  /** node.retrying events (LLM request retries inside attempts). */
+  retries: number;
+  /** Duration in ms from node.completed/node.failed; for cached units, the original execution's. */
+  durationMs?: number;
+  usage?: Usage;
+  /** For cached units: the usage the original execution spent, not spent again. */
+  savedUsage?: Usage;
+  /** ISO time of the first node.started or of node.cached/node.skipped. */
+  startedAt?: string;
+  /** ISO time of the terminal event. */
+  endedAt?: string;
+  /** seq of the terminal event, to order completions. */
+  endedSeq?: number;
+}
+
+/** A node: its own unit (the aggregate of a for_each node) plus its iterations by index. */
+export interface NodeState extends UnitState {
+  nodeId: NodeId;
+  /** For node.skipped: why. */
+  skipReason?: string;
+  /** for_each iterations by index (empty for other nodes). */
+  iterations: Map<number, UnitState>;
+}
+
+/** A run as its log tells it. `status` is `pending` before run.started and `running` until run.completed. */
+export interface RunState {
+  runId?: RunId;
+  status: 'pending' | 'running' | RunStatus;
+  args: { [name: string]: Json };
+  experience?: ExperienceRef;
+  definition?: Json;
+  options?: RunOptions;
+  resumedFrom?: RunId;
+  oeVersion?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  /** From run.completed. */
+  counts?: RunCounts;
+  /** From run.completed. */
+  error?: ErrorRecord & { nodeId?: NodeId };
+  /** From run.paused. */
+  paused?: { reason: string; pending: NodeId[] };
+  /** Nodes in the order they first appeared in the log. */
+  nodes: Map<NodeId, NodeState>;
+  /** Number of events folded; equals the next `seq`. */
+  eventCount: number;
+  /** Time of the last event folded. */
+  lastEventAt?: string;
+}
+
+/** The state before any event. */
+export function initialState(): RunState {
+  return { status: 'pending', args: {}, nodes: new Map(), eventCount: 0 };
+}
+
+function newUnit(): UnitState {
+  return { status: 'pending', attempts: 0, errors: [], retries: 0 };
+}
+
+function nodeOf(state: RunState, nodeId: NodeId): NodeState {
+  let n = state.nodes.get(nodeId);
+  if (!n) {
+    n = { ...newUnit(), nodeId, iterations: new Map() };
+    state.nodes.set(nodeId, n);
+  }
+  return n;
+}
+
+/** The unit an event is about: the node itself, or its iteration. */
+function unitOf(state: RunState, e: { nodeId: NodeId; iteration?: { index: number } }): UnitState {
+  const node = nodeOf(state, e.nodeId);
+  if (!e.iteration) return node;
+  let it = node.iterations.get(e.iteration.index);
+  if (!it) {
+    it = newUnit();
+    node.iterations.set(e.iteration.index, it);
+  }
+  return it;
+}
+
+/**
+ * Applies one event to the state and returns it. For speed on million-event logs the state is
+ * updated in place (O(1) per event) — callers own the state they fold into; `fold` starts from a
+ * fresh one. Deterministic: the same events always give the same state.
+ */
+export function evolve(state: RunState, event: OeEvent): RunState {
+  state.eventCount++;
+  state.lastEventAt = event.ts;
+  switch (event.type) {
+    case 'run.started':
+      state.status = 'running';
+      state.runId = event.runId;
+      state.args = event.args;
+      state.experience = event.experience;
+      state.definition = event.definition;
+      state.options = event.options;
+      if (event.resumedFrom) state.resumedFrom = event.resumedFrom;
+      state.oeVersion = event.oeVersion;
+      state.startedAt = event.ts;
+      return state;
+    case 'node.started': {
+      const u = unitOf(state, event);
+      u.status = 'running';
+      u.attempts = Math.max(u.attempts, event.attempt);
+      u.inputHash = event.inputHash;
+      if (event.hashParts) u.hashParts = event.hashParts;
+      u.startedAt ??= event.ts;
+      return state;
+    }
+    case 'node.completed': {
+      const u = unitOf(state, event);
+      u.status = 'completed';
+      u.inputHash = event.inputHash;
+      u.output = event.output;
+      u.durationMs = event.durationMs;
+      if (event.usage) u.usage = event.usage;
+      u.startedAt ??= event.ts;
+      u.endedAt = event.ts;
+      u.endedSeq = event.seq;
+      return state;
+    }
+    case 'node.cached': {
+      const u = unitOf(state, event);
+      u.status = 'cached';
+      u.inputHash = event.inputHash;
+      u.output = event.output;
+      u.fromRunId = event.fromRunId;
+      if (event.savedDurationMs !== undefined) u.durationMs = event.savedDurationMs;
+      if (event.savedUsage) u.savedUsage = event.savedUsage;
+      u.startedAt ??= event.ts;
+      u.endedAt = event.ts;
+      u.endedSeq = event.seq;
+      return state;
+    }
+    case 'node.failed': {
+      const u = unitOf(state, event);
+      u.status = event.willRetry ? 'running' : 'failed';
+      u.inputHash = event.inputHash;
+      u.error = event.error;
+      u.errors.push(event.error);
+      if (event.durationMs !== undefined) u.durationMs = event.durationMs;
+      if (!event.willRetry) {
+        u.endedAt = event.ts;
+        u.endedSeq = event.seq;
+      }
+      return state;
+    }
+    case 'node.retrying':
+      unitOf(state, event).retries++;
+      return state;
+    case 'node.skipped': {
+      const n = nodeOf(state, event.nodeId);
+      n.status = 'skipped';
+      n.skipReason = event.reason;
+      n.startedAt ??= event.ts;
+      n.endedAt = event.ts;
+      n.endedSeq = event.seq;
+      return state;
+    }
+    case 'run.paused':
+      state.paused = { reason: event.reason, pending: event.pending };
+      return state;
+    case 'run.completed':
+      state.status = event.status;
+      state.durationMs = event.durationMs;
+      state.counts = event.counts;
+      if (event.error) state.error = event.error;
+      state.endedAt = event.ts;
+      return state;
+    default:
+      return assertNever(event, 'event');
+  }
+}
+
+/** Folds events from the initial state (STYLE §1). */
+export function fold(events: Iterable<OeEvent>): RunState {
+  let state = initialState();
+  for (const e of events) state = evolve(state, e);
+  return state;
+}
+
+/** Folds an async stream of events (a log read with streamLog) in constant memory per event. */
+export async function foldStream(events: AsyncIterable<OeEvent>): Promise<RunState> {
+  let state = initialState();
+  for await (const e of events) state = evolve(state, e);
+  return state;
+}
+
+/** True when the unit reached a final status. */
+export function isDone(u: Pick<UnitState, 'status'>): boolean {
+  return u.status === 'completed' || u.status === 'cached' || u.status === 'failed' || u.status === 'skipped';
+}

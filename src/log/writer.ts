@@ -1,0 +1,114 @@
+// Appends events to a run's log (SPEC §3): adds the envelope, writes each event whole with one
+// write call, and fsyncs after the events a crash must not lose. The only producer of envelopes.
+import { closeSync, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Clock } from '../util/clock.js';
+import type { RunId } from '../util/ids.js';
+import { LOG_FORMAT_VERSION, type EventPayload, type OeEvent } from './events.js';
+
+/** Event types after which the log is fsynced (SPEC §3: at least node.completed, node.failed, run.completed). */
+const DURABLE: ReadonlySet<EventPayload['type']> = new Set(['run.started', 'node.completed', 'node.cached', 'node.failed', 'run.paused', 'run.completed']);
+
+/** Shortest secret value worth redacting; shorter values would corrupt ordinary text. */
+const MIN_SECRET_LENGTH = 8;
+/** What a secret is replaced with in a log line. */
+export const REDACTED = '[REDACTED]';
+
+/** Options of a LogWriter. */
+export interface LogWriterOptions {
+  /** Absolute path of the `.jsonl` file; it must not exist yet (runs never share a file). */
+  file: string;
+  runId: RunId;
+  clock: Clock;
+  /** Values that must never reach the log (API keys, tokens); each occurrence becomes [REDACTED]. */
+  secrets?: readonly string[];
+}
+
+/**
+ * The append-only writer of one run's log. Each `append` serializes the event once and writes it with
+ * one `write(2)` on an O_APPEND descriptor, so a reader sees whole lines (a crash can tear only the
+ * last one). Durable events are fsynced with group commit: appends that arrive before a pending
+ * fsync starts share it (the technique of database WALs), so concurrent completions cost one fsync.
+ */
+export class LogWriter {
+  readonly file: string;
+  readonly runId: RunId;
+  private readonly fd: number;
+  private readonly clock: Clock;
+  private readonly secrets: readonly string[];
+  private seq = 0;
+  private pendingSync: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(opts: LogWriterOptions, fd: number) {
+    this.file = opts.file;
+    this.runId = opts.runId;
+    this.clock = opts.clock;
+    this.fd = fd;
+    this.secrets = (opts.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+  }
+
+  /**
+   * Creates the log file (and its directory) exclusively.
+   * @throws {Error} EEXIST when a log with that run id already exists; other fs errors as thrown.
+   */
+  static create(opts: LogWriterOptions): LogWriter {
+    mkdirSync(dirname(opts.file), { recursive: true });
+    return new LogWriter(opts, openSync(opts.file, 'wx'));
+  }
+
+  /** Number of events appended so far (the next event's `seq`). */
+  get length(): number {
+    return this.seq;
+  }
+
+  /**
+   * Appends one event and returns it with its envelope. Resolves once the event is written, and for
+   * durable types once it is fsynced.
+   * @throws {Error} when the writer is closed or the write fails (disk full): the run cannot go on.
+   */
+  async append<P extends EventPayload>(payload: P): Promise<OeEvent & P> {
+    if (this.closed) throw new Error(`log ${this.file} is closed`);
+    const { type, ...fields } = payload;
+    const event = {
+      v: LOG_FORMAT_VERSION,
+      seq: this.seq,
+      ts: new Date(this.clock.now()).toISOString(),
+      type,
+      runId: this.runId,
+      ...fields,
+    } as unknown as OeEvent & P;
+    let line = JSON.stringify(event) + '\n';
+    for (const secret of this.secrets) if (line.includes(secret)) line = line.split(secret).join(REDACTED);
+    writeWhole(this.fd, line);
+    this.seq++;
+    if (DURABLE.has(type)) await this.sync();
+    return line.includes(REDACTED) ? (JSON.parse(line) as OeEvent & P) : event;
+  }
+
+  /** Waits for any pending fsync and closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.pendingSync;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private sync(): Promise<void> {
+    this.pendingSync ??= new Promise<void>((resolve, reject) => {
+      // Let every append of this tick join the fsync before it starts.
+      setImmediate(() => {
+        this.pendingSync = null;
+        fsync(this.fd, (err) => (err ? reject(err) : resolve()));
+      });
+    });
+    return this.pendingSync;
+  }
+}
+
+/** One write(2) for the whole line; loops only if the kernel writes part of it (disk nearly full). */
+function writeWhole(fd: number, line: string): void {
+  const buf = Buffer.from(line, 'utf8');
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
