@@ -1,0 +1,204 @@
+// The shape of experience.yaml as zod 4 schemas (SPEC §2, §2.1, §2.2). validate.ts checks each part
+// of a file with these and adds the cross-field rules; `oe schema` prints them as JSON Schema for
+// editors. Every union and pattern carries its own message, because validate.ts prints those as-is.
+import { z } from 'zod';
+import { NODE_ID_RE } from '../util/ids.js';
+import { DURATION_PATTERN } from './duration.js';
+
+/** The field types of SPEC §2 (`state.schema.*.type`, `inputs.*.type`). */
+export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object', 'any'] as const;
+/** The merge strategies of a state field. */
+export const MERGE_STRATEGIES = ['last_wins', 'set_once', 'array_append'] as const;
+/** The node kinds of SPEC §2.1, in table order. */
+export const NODE_KINDS = ['tool', 'agent', 'skill', 'dataset', 'cli-agent', 'experience', 'gate'] as const;
+/** The top-level keys of experience.yaml. */
+export const TOP_LEVEL_KEYS = ['name', 'version', 'description', 'inputs', 'state', 'graph', 'runtime'] as const;
+/** Semver MAJOR.MINOR.PATCH, with optional pre-release and build parts (semver.org §2, §9, §10). */
+export const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+/** A state field or input name: what a `$.field` path segment can spell. */
+export const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const fieldType = z.enum(FIELD_TYPES).describe('The JSON type of the value; `any` accepts every JSON value.');
+
+/** One field of `state.schema`. */
+export const StateFieldSchema = z
+  .strictObject({
+    type: fieldType,
+    merge: z
+      .enum(MERGE_STRATEGIES)
+      .default('last_wins')
+      .describe('How writes by several nodes combine, in topological order: last_wins, set_once (a second write fails), array_append (type array or any).'),
+    description: z.string().optional().describe('What the field holds.'),
+  })
+  .describe('A state field.');
+
+/** One declared run input (`inputs.<name>`, an oe extension). */
+export const InputDeclSchema = z
+  .strictObject({
+    type: fieldType,
+    default: z.json().optional().describe('Used when the run omits this input; an input without a default is required.'),
+    description: z.string().optional().describe('What the input means (shown when it is missing).'),
+    enum: z.array(z.json()).min(1).optional().describe('The allowed values.'),
+  })
+  .describe('A run input, given with `oe run --args`.');
+
+/** `on_error` (SPEC §2.2); absent means `{policy: fail_run}`. */
+export const OnErrorSchema = z
+  .discriminatedUnion(
+    'policy',
+    [
+      z.strictObject({ policy: z.literal('fail_run').describe('The run fails (default).') }),
+      z.strictObject({ policy: z.literal('skip').describe('The node is skipped and the skip cascades.') }),
+      z.strictObject({
+        policy: z.literal('retry').describe('Retry the node, then fail the run.'),
+        attempts: z.number().int().min(1).max(20).default(3).describe('Total attempts including the first, 1–20.'),
+        backoff: z.enum(['linear', 'exponential']).default('exponential').describe('Delay growth between attempts.'),
+        base_ms: z.number().int().min(0).default(200).describe('Base delay in ms.'),
+      }),
+    ],
+    { error: 'on_error.policy must be one of fail_run, skip, retry' },
+  )
+  .describe('What happens when the node fails.');
+
+/** `for_each` fan-out (SPEC §2.2). */
+export const ForEachSchema = z
+  .strictObject({
+    source: z.string().describe('A state path such as `$.items`: one iteration per element of that array.'),
+    concurrency: z.number().int().min(1).default(1).describe('Iterations running at once.'),
+  })
+  .describe('Run the node once per element of an array in the state; `{{$item}}` and `{{$index}}` name the element.');
+
+const durationSchema = z
+  .union([z.number().int().min(1), z.string().regex(new RegExp(DURATION_PATTERN))], {
+    error: 'timeout must be a number of ms or a duration such as "500ms", "30s", "5m"',
+  })
+  .describe('Per-attempt timeout: a number of ms, or "500ms" / "30s" / "5m" / "1h".');
+
+/** The fields every node kind has (SPEC §2.2). */
+const commonFields = {
+  id: z.string().regex(NODE_ID_RE, { error: 'id must match ^[A-Za-z_][A-Za-z0-9_]*$' }).describe('Unique node id: ^[A-Za-z_][A-Za-z0-9_]*$.'),
+  reads: z.array(z.string()).default([]).describe('State fields the node reads (its `_state`); each is declared in state.schema.'),
+  writes: z.array(z.string()).default([]).describe('State fields the node may write; each is declared in state.schema.'),
+  args: z
+    .record(z.string(), z.json())
+    .default({})
+    .describe('Arguments; a string that is exactly `$.a.b` is replaced by that state value, `$args.x` by the run arg.'),
+  phase: z.string().optional().describe('A label grouping nodes in output.'),
+  on_error: OnErrorSchema.optional(),
+  for_each: ForEachSchema.optional(),
+  timeout: durationSchema.optional(),
+  cache: z.boolean().default(true).describe('false: always execute, never restore from a prior run (side effects).'),
+};
+
+const model = z.string().optional().describe('The model name.');
+const maxTokens = z.number().int().min(1).optional().describe('Maximum output tokens.');
+const temperature = z.number().min(0).max(2).optional().describe('Sampling temperature.');
+const implPath = (what: string) => z.string().min(1).describe(`${what}, relative to the experience directory.`);
+
+/** One schema per node kind, keyed by kind (SPEC §2.1). */
+export const NODE_SCHEMAS = {
+  tool: z
+    .strictObject({ ...commonFields, kind: z.literal('tool'), impl: implPath('JS module (.mjs, .js, .cjs) whose default export runs') })
+    .describe('Runs the default export of a JS module.'),
+  agent: z
+    .strictObject({
+      ...commonFields,
+      kind: z.literal('agent'),
+      prompt: z.string().min(1).describe('A prompt file path (relative to the experience directory) or inline text with {{field}} placeholders.'),
+      prompt_file: z.string().optional().describe('Set by oe when `prompt` names a file (recorded in run logs); not written by hand.'),
+      model,
+      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema: the node makes a forced tool call whose input must match it.'),
+      system: z.string().optional().describe('System prompt.'),
+      max_tokens: maxTokens,
+      temperature,
+    })
+    .describe('One Anthropic Messages call.'),
+  skill: z
+    .strictObject({ ...commonFields, kind: z.literal('skill'), impl: implPath('A SKILL.md (front matter + body)'), model, max_tokens: maxTokens, temperature })
+    .describe('A SKILL.md body as system prompt, the input bundle as user message.'),
+  dataset: z
+    .strictObject({
+      ...commonFields,
+      kind: z.literal('dataset'),
+      source: z
+        .strictObject({
+          type: z.literal('file').describe('Only `file` is supported.'),
+          uri: z.string().min(1).describe('Data file, relative to the experience directory.'),
+          format: z.enum(['json', 'jsonl', 'csv']).describe('How the file is parsed.'),
+        })
+        .describe('Where the rows come from.'),
+    })
+    .describe('Loads rows into its one `writes` field.'),
+  'cli-agent': z
+    .strictObject({
+      ...commonFields,
+      kind: z.literal('cli-agent'),
+      provider: z.enum(['claude-code', 'codex', 'gemini']).describe('Which coding-agent CLI to run.'),
+      prompt: z.string().min(1).describe('Inline prompt text with {{field}} placeholders.'),
+      model,
+      workdir: z.string().optional().describe('Working directory of the sub-process.'),
+      output_format: z.string().optional().describe('Output format flag passed to the CLI.'),
+      timeout_ms: z.number().int().min(1).optional().describe('Sub-process timeout in ms.'),
+      extra_args: z.array(z.string()).optional().describe('Extra command-line arguments.'),
+    })
+    .describe('Runs a coding-agent CLI as a sub-process.'),
+  experience: z
+    .strictObject({ ...commonFields, kind: z.literal('experience'), impl: implPath('Child experience directory or YAML file') })
+    .describe('A nested run of another experience.'),
+  gate: z
+    .strictObject({
+      ...commonFields,
+      kind: z.literal('gate'),
+      message: z.string().min(1).describe('The question shown to the approver.'),
+      options: z.array(z.string()).min(1).optional().describe('The possible verdicts.'),
+      default: z.string().optional().describe('The verdict used when none is given; one of `options`.'),
+    })
+    .describe('Human approval: asks on a TTY, otherwise pauses the run.'),
+} as const;
+
+/** Any node, discriminated by `kind`. */
+export const NodeSchema = z.discriminatedUnion('kind', Object.values(NODE_SCHEMAS) as [typeof NODE_SCHEMAS.tool, ...Array<(typeof NODE_SCHEMAS)[keyof typeof NODE_SCHEMAS]>], {
+  error: `kind must be one of ${NODE_KINDS.join(', ')}`,
+});
+
+/** A directed edge (SPEC §2.2). */
+export const EdgeSchema = z
+  .strictObject({
+    from: z.string().describe('Source node id.'),
+    to: z.string().describe('Target node id.'),
+    when: z
+      .string()
+      .optional()
+      .describe('Condition over the state: `$.a.b`, literals, == != < <= > >=, && || !, parentheses, length(x). The target runs only when no incoming edge is false.'),
+  })
+  .describe('An edge: `to` runs after `from`.');
+
+/** `runtime` (absent means concurrency 1). */
+export const RuntimeSchema = z
+  .strictObject({ concurrency: z.number().int().min(1).default(1).describe('Nodes running at once.') })
+  .describe('Run options.');
+
+/** The whole experience.yaml (SPEC §2). */
+export const ExperienceSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Experience name.'),
+    version: z.string().regex(SEMVER_RE, { error: 'version must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0' }).describe('Semver MAJOR.MINOR.PATCH.'),
+    description: z.string().optional().describe('What the experience does.'),
+    inputs: z.record(z.string().regex(FIELD_NAME_RE), InputDeclSchema).default({}).describe('Run inputs (oe extension), validated against `--args`.'),
+    state: z
+      .strictObject({ schema: z.record(z.string().regex(FIELD_NAME_RE), StateFieldSchema).describe('Every field a node reads or writes.') })
+      .describe('The shared state.'),
+    graph: z
+      .strictObject({
+        nodes: z.array(NodeSchema).describe('The nodes.'),
+        edges: z.array(EdgeSchema).default([]).describe('The edges.'),
+      })
+      .describe('The workflow graph.'),
+    runtime: RuntimeSchema.default({ concurrency: 1 }),
+  })
+  .meta({ title: 'oe experience', description: 'An oe experience: a workflow graph of tools and LLM calls (experience.yaml).' });
+
+/** The JSON Schema (draft 2020-12) of experience.yaml, for editors (yaml-language-server). */
+export function experienceJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ExperienceSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
