@@ -1,0 +1,43 @@
+// Errors an LLM node fails with. The engine records `{name, message}` (SPEC §3); messages never hold
+// the API key (see redact.ts) and each says what to do next.
+
+/** Base of the LLM errors below. */
+export class LlmError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** No ANTHROPIC_API_KEY and no `--replay`: the node cannot call the API. */
+export class MissingApiKeyError extends LlmError {}
+
+/** `--replay` had no recording for a request. Carries the request hash and the nearest recording. */
+export class RecordingNotFoundError extends LlmError {
+  constructor(
+    readonly requestHash: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A recording file that is not a recording (bad JSON, wrong shape). */
+export class RecordingFormatError extends LlmError {}
+
+/** The API answered with an error, or could not be reached, after the retries it allows. */
+export class LlmRequestError extends LlmError {
+  constructor(
+    message: string,
+    /** HTTP status, or null for a connection error or timeout. */
+    readonly status: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/** The reply did not match the node's schema, also after the one re-ask. Lists every problem. */
+export class SchemaMismatchError extends LlmError {}
+
+/** The reply cannot become the node's output (no text, wrong `writes`, a SKILL.md without body). */
+export class LlmOutputError extends LlmError {}
