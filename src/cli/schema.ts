@@ -1,4 +1,15 @@
-// Placeholder until the `schema` command lands; replaced by its owner.
-import type { Register } from './command.js';
+// `oe schema`: prints the JSON Schema of experience.yaml (from the zod schema in experience/schema.ts)
+// for editors, e.g. `# yaml-language-server: $schema=./experience.schema.json`.
+import type { Command } from 'commander';
+import type { CliProcess, Register } from './command.js';
 
-export const register: Register = () => {};
+/** Registers `oe schema`; the action imports zod only when it runs. */
+export const register: Register = (program: Command, _proc: CliProcess) => {
+  program
+    .command('schema')
+    .description('Print the JSON Schema of experience.yaml (for editors and yaml-language-server)')
+    .action(async () => {
+      const { experienceJsonSchema } = await import('../experience/schema.js');
+      process.stdout.write(`${JSON.stringify(experienceJsonSchema(), null, 2)}\n`);
+    });
+};

@@ -1,4 +1,23 @@
-// Placeholder until the `validate` command lands; replaced by its owner.
-import type { Register } from './command.js';
+// `oe validate [path]` (SPEC §2.4, §4): checks an experience and prints one result line. Problems
+// are thrown as a ValidationError; main.ts prints them as file:line:col and exits 2.
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { startCommand, type CliProcess, type Register } from './command.js';
 
-export const register: Register = () => {};
+/** Registers `oe validate`; the action imports the loader (and zod) only when it runs. */
+export const register: Register = (program: Command, proc: CliProcess) => {
+  program
+    .command('validate')
+    .description('Check an experience: YAML syntax, schema, ids, edges, cycles, state fields, files, `when` and templates')
+    .argument('[path]', 'experience directory or experience.yaml', '.')
+    .action(async (path: string, _opts: unknown, cmd: Command) => {
+      const { globals, output } = await startCommand(cmd, proc);
+      const { loadExperience } = await import('../experience/load.js');
+      const loaded = await loadExperience(path, globals.cwd);
+      const { name, version } = loaded.experience;
+      const nodes = loaded.experience.graph.nodes.length;
+      const file = relative(globals.cwd, loaded.file) || loaded.file;
+      if (output.format === 'json') output.out.info({ name, version, nodes, file }, 'valid');
+      else output.out.info(`✓ ${file}: ${name}@${version}, ${nodes} node${nodes === 1 ? '' : 's'}`);
+    });
+};

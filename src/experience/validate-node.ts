@@ -1,0 +1,219 @@
+// One node of an experience: its shape for its kind, defaults, the files it names, its state fields,
+// arg references and prompt placeholders (SPEC §2.1, §2.2, §2.4). Pure: files are reached only through
+// the injected `files`.
+import { join, resolve } from 'node:path';
+import type { Json } from '../util/canonical-json.js';
+import { asNodeId } from '../util/ids.js';
+import { parseDuration } from './duration.js';
+import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
+import { looksLikeRef, parseArgRef, parseStatePath } from './path.js';
+import { NODE_KINDS, NODE_SCHEMAS } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { TemplateError, templatePlaceholders } from './template.js';
+import type { InputDecl, NodeDef, NodeKind, StateField } from './types.js';
+
+/** Where problems go: `at` a YAML path of the experience file, or `inFile` at an offset of another text file. */
+export interface Sink {
+  at(path: YamlPath, message: string, opts?: { key?: boolean; offset?: number }): void;
+  inFile(file: string, text: string, offset: number, message: string): void;
+}
+
+/** Read access to the experience's files; absent when file checks are off (a definition from a log). */
+export interface Files {
+  /** True when the absolute path exists (file or directory). */
+  exists(absPath: string): boolean;
+  /** The text of a regular file, or undefined when the path is not a readable file. */
+  readText(absPath: string): string | undefined;
+}
+
+/** What a node's checks need to know about the rest of the experience. */
+export interface NodeScope {
+  /** The experience file as the user named it (for messages) and the absolute experience directory. */
+  file: string;
+  dir: string;
+  files?: Files;
+  state: Record<string, StateField>;
+  /** Declared inputs; when empty, `$args.x` may name anything (OpenExpertise files). */
+  inputs: Record<string, InputDecl>;
+}
+
+const TOOL_EXT_RE = /\.(mjs|js|cjs)$/;
+const PROMPT_PATH_EXT_RE = /\.(md|txt|prompt)$/i;
+
+/**
+ * SPEC §2.1: an agent's `prompt` is "a file path or inline text". It is a path when it has no
+ * whitespace and no `{{`, and ends with .md/.txt/.prompt or contains a `/`; anything else is inline.
+ */
+export function promptIsPath(prompt: string): boolean {
+  return !/\s/.test(prompt) && !prompt.includes('{{') && (PROMPT_PATH_EXT_RE.test(prompt) || prompt.includes('/'));
+}
+
+/** `node "x"` (or `graph.nodes[3]` when the id is unusable), the subject of a node's messages. */
+export function nodeLabel(raw: unknown, index: number): string {
+  const id = isMapping(raw) ? raw.id : undefined;
+  return typeof id === 'string' && id !== '' ? `node ${JSON.stringify(id)}` : `graph.nodes[${index}]`;
+}
+
+/**
+ * Checks the shape of one node for its kind and applies the defaults of SPEC §2.2 (`on_error`
+ * `{policy: fail_run}`, `timeout` to ms, agent `prompt_file`). A node whose only fault is unknown keys
+ * is still returned (without them), so the later checks can report its other problems too.
+ * @returns the normalized node, or undefined when its shape is wrong (problems were reported).
+ */
+export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: Sink): NodeDef | undefined {
+  const base: YamlPath = ['graph', 'nodes', index];
+  const label = nodeLabel(raw, index);
+  if (!isMapping(raw)) {
+    sink.at(base, `${label} must be a mapping with id and kind, not ${show(raw)}`);
+    return undefined;
+  }
+  const kind = raw.kind;
+  if (typeof kind !== 'string' || !(NODE_KINDS as readonly string[]).includes(kind)) {
+    const where = kind === undefined ? base : [...base, 'kind'];
+    const what = kind === undefined ? 'has no kind' : `has unknown kind ${show(kind)}${typeof kind === 'string' ? didYouMean(kind, NODE_KINDS) : ''}`;
+    sink.at(where, `${label} ${what}; kinds are ${NODE_KINDS.join(', ')}`);
+    return undefined;
+  }
+  const schema = NODE_SCHEMAS[kind as NodeKind];
+  let result = schema.safeParse(raw);
+  if (!result.success) {
+    for (const f of issueFindings(result.error.issues, { schema, value: raw, base, label })) sink.at(f.path, f.message, { key: f.key });
+    const unknown = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []));
+    if (unknown.length !== result.error.issues.length) return undefined;
+    result = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k))));
+    if (!result.success) return undefined;
+  }
+  const { on_error, timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; prompt_file?: string };
+  delete (rest as { prompt_file?: string }).prompt_file;
+  const node = { ...rest, id: asNodeId(rest.id), on_error: on_error ?? { policy: 'fail_run' } } as NodeDef;
+  if (timeout !== undefined) {
+    const ms = parseDuration(timeout);
+    if (ms === null || ms < 1) sink.at([...base, 'timeout'], `${label}: timeout must be at least 1 ms, not ${show(timeout)}`);
+    else node.timeout = ms;
+  }
+  checkFiles(node, index, scope, sink);
+  return node;
+}
+
+/** impl / prompt / dataset files exist relative to the experience dir; sets an agent's `prompt_file`. */
+function checkFiles(node: NodeDef, index: number, scope: NodeScope, sink: Sink): void {
+  const base: YamlPath = ['graph', 'nodes', index];
+  const label = `node ${JSON.stringify(node.id)}`;
+  const dirLabel = scope.file.includes('/') ? scope.file.slice(0, scope.file.lastIndexOf('/')) : '.';
+  const missing = (key: YamlPath, what: string, rel: string): void =>
+    sink.at([...base, ...key], `${label}: ${what} ${JSON.stringify(rel)} not found (paths are relative to ${dirLabel}/)`);
+  const exists = (rel: string): boolean => scope.files?.exists(resolve(scope.dir, rel)) ?? true;
+  switch (node.kind) {
+    case 'tool':
+      if (!TOOL_EXT_RE.test(node.impl)) sink.at([...base, 'impl'], `${label}: impl must be a JS module (.mjs, .js or .cjs), not ${show(node.impl)}`);
+      else if (!exists(node.impl)) missing(['impl'], 'impl file', node.impl);
+      return;
+    case 'skill':
+      if (!exists(node.impl)) missing(['impl'], 'SKILL.md', node.impl);
+      return;
+    case 'experience': {
+      const target = /\.ya?ml$/.test(node.impl) ? node.impl : join(node.impl, 'experience.yaml');
+      if (!exists(target)) missing(['impl'], 'child experience', target);
+      return;
+    }
+    case 'dataset':
+      if (!exists(node.source.uri)) missing(['source', 'uri'], 'dataset file', node.source.uri);
+      return;
+    case 'agent':
+      if (promptIsPath(node.prompt)) {
+        if (exists(node.prompt)) node.prompt_file = node.prompt;
+        else missing(['prompt'], 'prompt file', node.prompt);
+      }
+      return;
+    case 'cli-agent':
+    case 'gate':
+      return;
+  }
+}
+
+/**
+ * The per-node rules that need the state schema and inputs: `reads`/`writes` declared, a dataset's
+ * single `writes`, `$.path` / `$args.x` args, `for_each.source`, prompt placeholders, a gate's default.
+ */
+export function checkNodeRefs(node: NodeDef, index: number, scope: NodeScope, sink: Sink): void {
+  const base: YamlPath = ['graph', 'nodes', index];
+  const label = `node ${JSON.stringify(node.id)}`;
+  const fields = Object.keys(scope.state);
+  const inputs = Object.keys(scope.inputs);
+  for (const key of ['reads', 'writes'] as const) {
+    node[key].forEach((f, j) => {
+      if (!Object.hasOwn(scope.state, f)) sink.at([...base, key, j], `${label}: ${key} ${JSON.stringify(f)}, which is not declared in state.schema${didYouMean(f, fields)}`);
+    });
+  }
+  if (node.kind === 'dataset' && node.writes.length !== 1) {
+    sink.at([...base, 'writes'], `${label}: a dataset node writes exactly one state field, not ${node.writes.length}`);
+  }
+  for (const [k, v] of Object.entries(node.args)) checkArgRef(v, [...base, 'args', k], `${label}: args.${k}`, fields, inputs, sink);
+  if (node.for_each) {
+    const path = parseStatePath(node.for_each.source);
+    const at: YamlPath = [...base, 'for_each', 'source'];
+    if (path === null) sink.at(at, `${label}: for_each.source must be a state path such as $.items, not ${show(node.for_each.source)}`);
+    else if (!Object.hasOwn(scope.state, path[0]!)) sink.at(at, `${label}: for_each.source reads ${JSON.stringify(path[0])}, which is not declared in state.schema${didYouMean(path[0]!, fields)}`);
+  }
+  if (node.kind === 'agent' || node.kind === 'cli-agent') checkPrompt(node, index, scope, sink);
+  if (node.kind === 'gate' && node.default !== undefined && node.options && !node.options.includes(node.default)) {
+    sink.at([...base, 'default'], `${label}: default ${show(node.default)} is not one of options ${node.options.join(', ')}`);
+  }
+}
+
+/** A top-level arg value: `$.a.b` must start with a state field; `$args.x` must name a declared input. */
+function checkArgRef(v: Json, at: YamlPath, label: string, fields: string[], inputs: string[], sink: Sink): void {
+  if (typeof v !== 'string' || !looksLikeRef(v)) return;
+  const path = parseStatePath(v);
+  const arg = parseArgRef(v);
+  if (path !== null) {
+    if (!fields.includes(path[0]!)) sink.at(at, `${label} reads ${JSON.stringify(path[0])}, which is not declared in state.schema${didYouMean(path[0]!, fields)}`);
+  } else if (arg !== null) {
+    if (inputs.length > 0 && !inputs.includes(arg)) sink.at(at, `${label} names input ${JSON.stringify(arg)}, which is not declared in inputs${didYouMean(arg, inputs)}`);
+  } else {
+    sink.at(at, `${label} is not a valid reference: ${show(v)} (expected $.field.sub or $args.name)`);
+  }
+}
+
+/** Placeholders of an agent's prompt (inline, or the prompt file's text) or a cli-agent's prompt. */
+function checkPrompt(node: NodeDef & { kind: 'agent' | 'cli-agent' }, index: number, scope: NodeScope, sink: Sink): void {
+  const promptAt: YamlPath = ['graph', 'nodes', index, 'prompt'];
+  const label = `node ${JSON.stringify(node.id)}`;
+  let text = node.prompt;
+  let report = (offset: number, message: string): void => sink.at(promptAt, message, { offset });
+  if (node.kind === 'agent' && promptIsPath(node.prompt)) {
+    const content = node.prompt_file !== undefined ? scope.files?.readText(resolve(scope.dir, node.prompt_file)) : undefined;
+    if (content === undefined) {
+      if (node.prompt_file !== undefined && scope.files) sink.at(promptAt, `${label}: prompt ${show(node.prompt)} is not a readable file`);
+      return;
+    }
+    const dirLabel = scope.file.includes('/') ? scope.file.slice(0, scope.file.lastIndexOf('/') + 1) : '';
+    const promptLabel = `${dirLabel}${node.prompt}`;
+    text = content;
+    report = (offset, message) => sink.inFile(promptLabel, content, offset, message);
+  }
+  let placeholders;
+  try {
+    placeholders = templatePlaceholders(text);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    report(e.offset ?? 0, `${label}: prompt: ${e.message}`);
+    return;
+  }
+  const inputs = Object.keys(scope.inputs);
+  for (const p of placeholders) {
+    const ph = `{{${p.expr}}}`;
+    switch (p.kind) {
+      case 'state':
+        if (!node.reads.includes(p.path[0]!)) report(p.offset, `${label}: prompt placeholder ${ph} is not in the node's reads (${node.reads.length ? node.reads.join(', ') : 'none'})${didYouMean(p.path[0]!, node.reads)}`);
+        break;
+      case 'item':
+      case 'index':
+        if (!node.for_each) report(p.offset, `${label}: prompt placeholder ${ph} needs for_each on the node`);
+        break;
+      case 'args':
+        if (inputs.length > 0 && !inputs.includes(p.path[0]!)) report(p.offset, `${label}: prompt placeholder ${ph} names input ${JSON.stringify(p.path[0])}, which is not declared in inputs${didYouMean(p.path[0]!, inputs)}`);
+        break;
+    }
+  }
+}
