@@ -1,7 +1,6 @@
 // argv → command. The only process.exit in oe (STYLE §3.8): typed errors exit with their code;
 // anything else is a bug, reported as one.
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { CancelledError, InternalError, OeError, ValidationError, formatProblem } from '../util/errors.js';
 import { addGlobalOptions, resolveGlobals, type Globals } from './globals.js';
 import type { CliProcess } from './command.js';
@@ -15,8 +14,7 @@ import { register as registerDiff } from './diff.js';
 import { register as registerInit } from './init.js';
 import { register as registerControl } from './control.js';
 
-/** The package version, read once from package.json. */
-export const OE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+import { OE_VERSION } from './version.js';
 
 /** Builds the command table. Each register() only declares options; its action imports the work. */
 export function buildProgram(proc: CliProcess): Command {

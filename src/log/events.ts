@@ -122,6 +122,8 @@ export interface NodeCachedPayload {
   output: NodeOutput;
   /** The run that really executed the node, followed through chains of resumes. */
   fromRunId: RunId;
+  /** Hash of each input part (as in node.started), so `inspect --why` works on chains of resumes. */
+  hashParts?: { [part: string]: string };
   /** How long the original execution took, in ms: the time this restore saved. */
   savedDurationMs?: number;
   /** The tokens and cost the original execution spent, which this restore did not spend again. */

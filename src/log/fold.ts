@@ -164,6 +164,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       u.inputHash = event.inputHash;
       u.output = event.output;
       u.fromRunId = event.fromRunId;
+      if (event.hashParts) u.hashParts = event.hashParts;
       if (event.savedDurationMs !== undefined) u.durationMs = event.savedDurationMs;
       if (event.savedUsage) u.savedUsage = event.savedUsage;
       u.startedAt ??= event.ts;

@@ -9,6 +9,11 @@ import { LOG_FORMAT_VERSION, type EventPayload, type OeEvent } from './events.js
 /** Event types after which the log is fsynced (SPEC §3: at least node.completed, node.failed, run.completed). */
 const DURABLE: ReadonlySet<EventPayload['type']> = new Set(['run.started', 'node.completed', 'node.cached', 'node.failed', 'run.paused', 'run.completed']);
 
+/** True for event types the log must fsync before the run goes on (SPEC §3). */
+export function isDurable(type: EventPayload['type']): boolean {
+  return DURABLE.has(type);
+}
+
 /** Shortest secret value worth redacting; shorter values would corrupt ordinary text. */
 const MIN_SECRET_LENGTH = 8;
 /** What a secret is replaced with in a log line. */
@@ -63,11 +68,11 @@ export class LogWriter {
   }
 
   /**
-   * Appends one event and returns it with its envelope. Resolves once the event is written, and for
-   * durable types once it is fsynced.
+   * Appends one event and returns it with its envelope, once it is written (not yet fsynced: callers
+   * await `sync()` after durable types, so they can fold the event in log order first).
    * @throws {Error} when the writer is closed or the write fails (disk full): the run cannot go on.
    */
-  async append<P extends EventPayload>(payload: P): Promise<OeEvent & P> {
+  append<P extends EventPayload>(payload: P): OeEvent & P {
     if (this.closed) throw new Error(`log ${this.file} is closed`);
     const { type, ...fields } = payload;
     const event = {
@@ -82,7 +87,6 @@ export class LogWriter {
     for (const secret of this.secrets) if (line.includes(secret)) line = line.split(secret).join(REDACTED);
     writeWhole(this.fd, line);
     this.seq++;
-    if (DURABLE.has(type)) await this.sync();
     return line.includes(REDACTED) ? (JSON.parse(line) as OeEvent & P) : event;
   }
 
@@ -94,7 +98,12 @@ export class LogWriter {
     closeSync(this.fd);
   }
 
-  private sync(): Promise<void> {
+  /**
+   * Resolves once everything appended so far is fsynced. Calls made before a pending fsync starts
+   * share it (group commit).
+   * @throws {Error} when fsync fails.
+   */
+  sync(): Promise<void> {
     this.pendingSync ??= new Promise<void>((resolve, reject) => {
       // Let every append of this tick join the fsync before it starts.
       setImmediate(() => {

@@ -4,7 +4,7 @@ import type { NodeDef, NodeKind } from '../experience/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { NodeRunner } from './runner.js';
 
-type Loader = () => Promise<{ runner: NodeRunner<never> }>;
+type Loader = () => Promise<{ runner: object }>;
 
 const loaders: Partial<Record<NodeKind, Loader>> = {
   tool: () => import('./tool.js'),

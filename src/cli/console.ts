@@ -1,0 +1,63 @@
+// Prints a run's events as they happen (SPEC §4): in json format one pino line per event
+// (`msg` = event type, plus the event's fields); in pretty format one readable line per node.
+// A renderer over events — never a second formatter inside the log writer (STYLE §3.10).
+import type { OeEvent } from '../log/events.js';
+import { assertNever } from '../util/assert-never.js';
+import type { Output } from './output.js';
+
+/** Formats a duration in ms for people: 850 ms, 3.2 s, 2 m 05 s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
+}
+
+const label = (e: { nodeId: string; iteration?: { index: number } }): string => (e.iteration ? `${e.nodeId}[${e.iteration.index}]` : e.nodeId);
+
+/** The pretty line for an event, and the level it is printed at; null for events not shown. */
+export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'error'; text: string } {
+  switch (e.type) {
+    case 'run.started':
+      return { level: 'info', text: `▶ ${e.resumedFrom ? 'resume' : 'run'} ${e.runId} — ${e.experience.name}@${e.experience.version}${e.resumedFrom ? ` (memo: run ${e.resumedFrom})` : ''}` };
+    case 'node.started':
+      return { level: 'debug', text: `… ${label(e)} started (attempt ${e.attempt}, input ${e.inputHash})` };
+    case 'node.completed': {
+      const u = e.usage ? ` · ${e.usage.inputTokens}+${e.usage.outputTokens} tokens${e.usage.costUsd !== null ? ` · $${e.usage.costUsd.toFixed(4)}` : ''}` : '';
+      return { level: e.iteration ? 'debug' : 'info', text: `✔ ${label(e)} ${formatDuration(e.durationMs)}${u}` };
+    }
+    case 'node.cached':
+      return { level: e.iteration ? 'debug' : 'info', text: `↺ ${label(e)} cached (from run ${e.fromRunId})` };
+    case 'node.failed':
+      return {
+        level: e.willRetry ? 'warn' : 'error',
+        text: `✖ ${label(e)} attempt ${e.attempt} failed: ${e.error.name}: ${e.error.message}${e.willRetry ? ' — retrying' : ''}`,
+      };
+    case 'node.retrying':
+      return { level: 'warn', text: `↻ ${label(e)} LLM request retried in ${formatDuration(e.waitMs)} (${e.status ?? 'no response'}: ${e.reason})` };
+    case 'node.skipped':
+      return { level: 'info', text: `⤼ ${e.nodeId} skipped: ${e.reason}` };
+    case 'run.paused':
+      return { level: 'warn', text: `⏸ paused (${e.reason}); pending: ${e.pending.join(', ') || 'none'}` };
+    case 'run.completed': {
+      const c = e.counts;
+      const cost = e.usage ? ` · ${e.usage.inputTokens + e.usage.outputTokens} tokens · $${e.usage.costUsd.toFixed(4)}` : '';
+      return {
+        level: e.status === 'success' ? 'info' : 'error',
+        text: `■ ${e.status} in ${formatDuration(e.durationMs)} — ${c.completed} completed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${cost}${e.error ? `\n  ${e.error.nodeId ? `${e.error.nodeId}: ` : ''}${e.error.name}: ${e.error.message}` : ''}`,
+      };
+    }
+    default:
+      return assertNever(e, 'event');
+  }
+}
+
+/** Prints one event on stdout in the output's format. */
+export function printEvent(output: Output, e: OeEvent): void {
+  if (output.format === 'json') {
+    output.out.info(e, e.type);
+    return;
+  }
+  const { level, text } = prettyLine(e);
+  output.out[level](text);
+}

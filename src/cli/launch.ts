@@ -1,0 +1,233 @@
+// Starts a run from the CLI — shared by `oe run` and `oe resume` (a resume is a run with a memo):
+// the run flags, their checks, the signals that pause or cancel, the console, and the last line.
+import type { Command } from 'commander';
+import { relative, sep } from 'node:path';
+import { buildGraph } from '../experience/graph.js';
+import type { Experience } from '../experience/types.js';
+import type { ExperienceRef, RunOptions } from '../log/events.js';
+import type { LlmSettings } from '../nodes/runner.js';
+import { SUPPORTED_KINDS } from '../nodes/registry.js';
+import type { Json } from '../util/canonical-json.js';
+import { systemClock } from '../util/clock.js';
+import { UsageError, ValidationError, type Problem } from '../util/errors.js';
+import { uuidv7Source, type RunId } from '../util/ids.js';
+import { printEvent, formatDuration } from './console.js';
+import { parsePositiveInt, type Globals } from './globals.js';
+import type { Output } from './output.js';
+import type { CliProcess } from './command.js';
+import { OE_VERSION } from './version.js';
+import type { Memo } from '../engine/memo.js';
+import type { RunResult } from '../engine/run.js';
+
+/** The raw run flags as commander parses them. */
+export interface RunFlags {
+  args?: string;
+  concurrency?: string;
+  llm?: string;
+  record?: string;
+  replay?: string;
+  llmMaxRetries?: string;
+  llmTimeout?: string;
+}
+
+/** Adds the flags every run-starting command takes (SPEC §4, §3.2; issue #4's LLM flags). */
+export function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--args <json>', 'run args as a JSON object, checked against the experience\'s inputs')
+    .option('--concurrency <n>', 'nodes running at once (default: runtime.concurrency, else 1)')
+    .option('--llm <provider>', 'LLM provider for agent and skill nodes', 'anthropic')
+    .option('--record <dir>', 'record every LLM request/response pair into <dir>')
+    .option('--replay <dir>', 'answer LLM requests from recordings in <dir>, with no network')
+    .option('--llm-max-retries <n>', 'retries of an LLM request after 429/5xx/timeouts (default 2)')
+    .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)');
+}
+
+/**
+ * Parses `--args`: a JSON object.
+ * @throws {UsageError} naming the problem when it is not JSON or not an object.
+ */
+export function parseArgsFlag(text: string | undefined): { [name: string]: Json } {
+  if (text === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--args is not valid JSON: ${(e as Error).message} (got ${JSON.stringify(text)})`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new UsageError(`--args must be a JSON object such as '{"repo": "."}', not ${Array.isArray(v) ? 'an array' : JSON.stringify(v)}`);
+  }
+  return v as { [name: string]: Json };
+}
+
+/** Providers `--llm` accepts. */
+const PROVIDERS = ['anthropic'];
+
+/** Names of environment variables whose values are secrets (SPEC §3). */
+const SECRET_NAME = /(^|_)(KEY|TOKEN|SECRET)$/i;
+
+/** The values of secret environment variables, never to be logged. */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => v !== undefined && SECRET_NAME.test(k))
+    .map(([, v]) => v!);
+}
+
+/**
+ * Resolves the LLM settings from flags and the environment (the only place they are read).
+ * @throws {UsageError} for an unknown provider or a bad number.
+ */
+export async function llmSettings(flags: RunFlags, g: Globals): Promise<LlmSettings> {
+  const provider = flags.llm ?? 'anthropic';
+  if (!PROVIDERS.includes(provider)) throw new UsageError(`--llm must be one of ${PROVIDERS.join(', ')}, not ${JSON.stringify(provider)}`);
+  if (flags.record && flags.replay) throw new UsageError('--record and --replay cannot be used together');
+  const { DEFAULT_MODEL } = await import('../llm/models.js');
+  const maxRetries = flags.llmMaxRetries === undefined ? undefined : parseNonNegativeInt('--llm-max-retries', flags.llmMaxRetries);
+  const timeout = parsePositiveInt('--llm-timeout', flags.llmTimeout);
+  const { resolve } = await import('node:path');
+  return {
+    provider,
+    defaultModel: g.env.OE_ANTHROPIC_MODEL || DEFAULT_MODEL,
+    ...(g.env.ANTHROPIC_API_KEY ? { apiKey: g.env.ANTHROPIC_API_KEY } : {}),
+    ...(g.env.ANTHROPIC_BASE_URL ? { baseURL: g.env.ANTHROPIC_BASE_URL } : {}),
+    ...(flags.record ? { recordDir: resolve(g.cwd, flags.record) } : {}),
+    ...(flags.replay ? { replayDir: resolve(g.cwd, flags.replay) } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(timeout !== undefined ? { requestTimeoutMs: timeout } : {}),
+  };
+}
+
+function parseNonNegativeInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** The experience a run executes, and where it came from. */
+export interface RunSource {
+  experience: Experience;
+  /** Absolute experience directory. */
+  dir: string;
+  /** Absolute path of the YAML, when it was read from a file. */
+  file?: string;
+  sha256: string;
+  /** `file` when read now, `log` when taken from a prior run's run.started. */
+  definitionSource: 'file' | 'log';
+  /** The path to record, relative to the workspace, when there is no file (the prior run's). */
+  recordedPath?: string;
+}
+
+/** What launchRun needs beyond the flags. */
+export interface LaunchRequest {
+  source: RunSource;
+  /** Run args before validation (for a resume: the prior args with --args merged over them). */
+  args: { [name: string]: Json };
+  memo?: Memo;
+  resumedFrom?: RunId;
+}
+
+/** A path relative to the workspace with POSIX separators, for the log. */
+export function workspacePath(workspace: string, abs: string): string {
+  return relative(workspace, abs).split(sep).join('/') || '.';
+}
+
+/**
+ * Checks everything, then executes the run and prints its events and its last line. Sets the exit
+ * code: 0 success, 1 failure or paused, 130 cancelled.
+ * @throws {ValidationError} for args that fail `inputs` or node kinds this build cannot run — before
+ *   anything is written; {UsageError} for bad flags.
+ */
+export async function launchRun(g: Globals, output: Output, proc: CliProcess, flags: RunFlags, req: LaunchRequest): Promise<RunResult> {
+  const { experience } = req.source;
+  const { resolveArgs } = await import('../experience/args.js');
+  const { args, problems } = resolveArgs(experience.inputs, req.args);
+  const unsupported: Problem[] = experience.graph.nodes
+    .filter((n) => !SUPPORTED_KINDS.includes(n.kind))
+    .map((n) => ({ file: req.source.file ? workspacePath(g.cwd, req.source.file) : '<definition>', message: `node ${n.id}: kind "${n.kind}" is not supported by this version of oe (supported: ${SUPPORTED_KINDS.join(', ')})` }));
+  if (problems.length + unsupported.length > 0) throw new ValidationError([...problems, ...unsupported]);
+  const concurrency = parsePositiveInt('--concurrency', flags.concurrency) ?? experience.runtime.concurrency;
+  const llm = await llmSettings(flags, g);
+
+  const [{ executeRun }, { createHasher }, { RunControl }, { seedState }] = await Promise.all([
+    import('../engine/run.js'),
+    import('../engine/hash.js'),
+    import('../engine/control.js'),
+    import('../engine/inputs.js'),
+  ]);
+  const runId = uuidv7Source(systemClock.now)();
+  const control = new RunControl();
+  const ref: ExperienceRef = {
+    name: experience.name,
+    version: experience.version,
+    path: req.source.file ? workspacePath(g.workspace, req.source.file) : (req.source.recordedPath ?? '<definition>'),
+    sha256: req.source.sha256,
+  };
+  const options: RunOptions = {
+    concurrency,
+    llm: llm.provider,
+    ...(llm.recordDir ? { record: workspacePath(g.workspace, llm.recordDir) } : {}),
+    ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
+    ...(req.resumedFrom ? { definitionSource: req.source.definitionSource } : {}),
+    pid: process.pid,
+  };
+  const signals: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGINT', () => control.cancel('cancelled by SIGINT')],
+    ['SIGTERM', () => control.cancel('cancelled by SIGTERM (oe cancel)')],
+    ['SIGUSR2', () => control.pause()],
+  ];
+  for (const [sig, fn] of signals) process.on(sig, fn);
+  let result: RunResult;
+  try {
+    result = await executeRun({
+      plan: { experience, graph: buildGraph(experience), args, seed: seedState(experience, args) },
+      runId,
+      workspace: g.workspace,
+      experienceDir: req.source.dir,
+      experience: ref,
+      definition: experience as unknown as Json,
+      options,
+      llm,
+      ...(req.resumedFrom ? { resumedFrom: req.resumedFrom } : {}),
+      ...(req.memo ? { memo: req.memo } : {}),
+      oeVersion: OE_VERSION,
+      clock: systemClock,
+      hasher: await createHasher(),
+      control,
+      secrets: secretValues(g.env),
+      onEvent: (e) => printEvent(output, e),
+      nodeLogger: (nodeId, iteration) => output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }),
+    });
+  } finally {
+    for (const [sig, fn] of signals) process.off(sig, fn);
+  }
+  if (result.internalError) {
+    output.err.error({ err: result.internalError.message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: result.internalError.stack } : {}) }, `internal error: ${result.internalError.message} (this is a bug in oe; please report it)`);
+  }
+  proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
+  printLastLine(g, output, result, req.resumedFrom);
+  return result;
+}
+
+/** The last stdout line: `run complete` / `resume complete` (SPEC §3.2 (7), issue #2 §8). */
+function printLastLine(g: Globals, output: Output, r: RunResult, resumedFrom: RunId | undefined): void {
+  const log = workspacePath(g.cwd, r.logFile);
+  if (output.format === 'json') {
+    const fields = { runId: r.runId, status: r.status, ...(resumedFrom ? { originalRunId: resumedFrom } : {}), finalState: r.finalState, log };
+    output.out.info(fields, resumedFrom ? 'resume complete' : 'run complete');
+    return;
+  }
+  const body = JSON.stringify(abbreviate(r.finalState), null, 2);
+  output.out.info(`final state:\n${body}`);
+  output.out.info(`log: ${log}${r.state.durationMs !== undefined ? ` (${formatDuration(r.state.durationMs)})` : ''}`);
+  output.out.info(`${resumedFrom ? 'resume' : 'run'} ${r.status}: ${r.runId}${resumedFrom ? ` (resumed from ${resumedFrom})` : ''}`);
+}
+
+/** Shortens a value for people: arrays past 5 items and strings past 200 characters are cut, saying how much. */
+export function abbreviate(v: Json, maxItems = 5, maxChars = 200): Json {
+  if (typeof v === 'string') return v.length > maxChars ? `${v.slice(0, maxChars)}… (${v.length} chars)` : v;
+  if (Array.isArray(v)) {
+    const head = v.slice(0, maxItems).map((x) => abbreviate(x, maxItems, maxChars));
+    return v.length > maxItems ? [...head, `… ${v.length - maxItems} more`] : head;
+  }
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, abbreviate(x, maxItems, maxChars)]));
+  return v;
+}

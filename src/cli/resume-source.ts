@@ -1,0 +1,65 @@
+// What a resume takes from the prior run (SPEC §3.2 (2)–(5)): its log (read, never written), its
+// args, the experience to run, and the memo.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { buildMemo, type Memo } from '../engine/memo.js';
+import { runLogPath, runsDir } from '../engine/run.js';
+import { experienceFromDefinition, loadExperience } from '../experience/load.js';
+import { fold } from '../log/fold.js';
+import { readLog } from '../log/reader.js';
+import type { Json } from '../util/canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { LogFormatError, NotFoundError } from '../util/errors.js';
+import type { RunId } from '../util/ids.js';
+import type { Globals } from './globals.js';
+import type { RunSource } from './launch.js';
+import { workspacePath } from './launch.js';
+import type { Output } from './output.js';
+
+/** The prior run, as a resume uses it. */
+export interface PriorRun {
+  args: { [name: string]: Json };
+  source: RunSource;
+  memo: Memo;
+}
+
+/**
+ * Reads the prior log and decides what the resume runs.
+ * Experience: `--experience` if given; else the recorded path if it still exists (and `--no-reload`
+ * was not given); else the definition recorded in run.started. stderr says which was used.
+ * @throws {NotFoundError} (exit 1) when the log does not exist, naming the runs directory;
+ *   {LogFormatError} (exit 1) for a malformed line or a log without run.started;
+ *   {ValidationError} (exit 2) when the experience no longer validates.
+ */
+export async function prepareResume(g: Globals, output: Output, runId: RunId, opts: { experience?: string; reload: boolean }): Promise<PriorRun> {
+  const file = runLogPath(g.workspace, runId);
+  if (!existsSync(file)) throw new NotFoundError(`no run ${runId} in ${runsDir(g.workspace)}`);
+  const { events, warnings } = await readLog(file);
+  for (const w of warnings) output.err.warn({ file: w.file, line: w.line }, `${workspacePath(g.cwd, w.file)}:${w.line}: ${w.message}`);
+  const prior = fold(events);
+  if (!prior.experience || prior.definition === undefined) throw new LogFormatError(`${workspacePath(g.cwd, file)}: the log has no run.started event, so there is nothing to resume`);
+  const recorded = resolve(g.workspace, prior.experience.path);
+  let source: RunSource;
+  if (opts.experience) {
+    source = fromFile(await loadExperience(opts.experience, g.cwd));
+  } else if (opts.reload && existsSync(recorded)) {
+    source = fromFile(await loadExperience(recorded, g.cwd));
+  } else {
+    const dir = dirname(recorded);
+    source = {
+      experience: experienceFromDefinition(prior.definition, { file: `${prior.experience.path} (definition recorded in run ${runId})`, dir, checkFiles: false }),
+      dir,
+      sha256: createHash('sha256').update(canonicalJson(prior.definition)).digest('hex'),
+      definitionSource: 'log',
+      recordedPath: prior.experience.path,
+    };
+  }
+  const how = source.definitionSource === 'file' ? `experience file ${workspacePath(g.cwd, source.file!)}` : `the definition recorded in run ${runId}`;
+  output.err.info({ definitionSource: source.definitionSource }, `resuming ${runId} with ${how}`);
+  return { args: prior.args, source, memo: buildMemo(events) };
+}
+
+function fromFile(l: Awaited<ReturnType<typeof loadExperience>>): RunSource {
+  return { experience: l.experience, dir: l.dir, file: l.file, sha256: l.sha256, definitionSource: 'file' };
+}

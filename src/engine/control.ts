@@ -1,0 +1,56 @@
+// Stop requests from outside the engine (SIGINT, `oe pause`, `oe cancel`): the engine polls
+// `request` at node boundaries and in-flight nodes listen on `signal`.
+import type { StopRequest } from './schedule.js';
+
+/** Error given to aborted nodes when the run is cancelled. */
+export class RunCancelledError extends Error {
+  constructor(reason = 'the run was cancelled') {
+    super(reason);
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * The stop state of one run. `pause()` lets running nodes finish and starts no new ones;
+ * `cancel()` also aborts running nodes through `signal`. A cancel overrides a pause.
+ */
+export class RunControl {
+  private readonly abort = new AbortController();
+  private current: StopRequest = null;
+  private readonly listeners = new Set<() => void>();
+
+  /** Aborts when the run is cancelled; every node attempt's signal follows it. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** The stop requested so far, or null. */
+  get request(): StopRequest {
+    return this.current;
+  }
+
+  /** Stops at the next node boundary; the run ends `paused` (resumable). */
+  pause(): void {
+    if (this.current !== null) return;
+    this.current = 'pause';
+    this.notify();
+  }
+
+  /** Aborts running nodes now; the run ends `cancelled`. */
+  cancel(reason?: string): void {
+    if (this.current === 'cancel') return;
+    this.current = 'cancel';
+    this.abort.abort(new RunCancelledError(reason));
+    this.notify();
+  }
+
+  /** Calls `fn` on every change; returns the unsubscribe function. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+}
