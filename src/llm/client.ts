@@ -4,7 +4,8 @@ import type { NodeLogger } from '../nodes/runner.js';
 import { LlmRequestError } from './errors.js';
 import { redact } from './redact.js';
 import type { LlmRequest, LlmResponse } from './request.js';
-import { isRetryableStatus, retryWaitMs, sleep, type HeaderGetter } from './retry.js';
+import { sleep } from '../util/clock.js';
+import { isRetryableStatus, retryWaitMs, type HeaderGetter } from './retry.js';
 
 /** What a network request needs besides its body. */
 export interface SendOptions {
@@ -75,7 +76,9 @@ function classify(sdk: Sdk, err: unknown): { status: number | null; headers?: He
   }
   if (err instanceof sdk.APIError && typeof err.status === 'number') {
     const headers = err.headers ?? undefined;
-    return { status: err.status, headers, retryable: isRetryableStatus(err.status, headers), message: err.message };
+    const detail = err.apiMessage ? `${err.type ?? 'error'}: ${err.apiMessage}` : err.message.replace(/^\d+ /, '');
+    const requestId = err.requestID ? ` (request-id ${err.requestID})` : '';
+    return { status: err.status, headers, retryable: isRetryableStatus(err.status, headers), message: `${err.status} ${detail}${requestId}` };
   }
   return { status: null, retryable: false, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }

@@ -56,22 +56,3 @@ export function retryWaitMs(
   }
   return Math.round(ms);
 }
-
-/**
- * Resolves after `ms`, or rejects with the signal's reason as soon as it aborts (unlike the SDK's
- * sleep, which resolves, so an aborted wait never starts another request).
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
