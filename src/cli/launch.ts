@@ -1,6 +1,7 @@
 // Starts a run from the CLI — shared by `oe run` and `oe resume` (a resume is a run with a memo):
 // the run flags, their checks, the signals that pause or cancel, the console, and the last line.
 import type { Command } from 'commander';
+import { hostname } from 'node:os';
 import { relative, sep } from 'node:path';
 import { buildGraph } from '../experience/graph.js';
 import type { Experience } from '../experience/types.js';
@@ -168,6 +169,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
     ...(req.resumedFrom ? { definitionSource: req.source.definitionSource } : {}),
     pid: process.pid,
+    host: hostname(),
   };
   const signals: Array<[NodeJS.Signals, () => void]> = [
     ['SIGINT', () => control.cancel('cancelled by SIGINT')],

@@ -72,6 +72,8 @@ export interface RunOptions {
   definitionSource?: 'file' | 'log';
   /** Process id of the process executing the run, so `oe pause`/`oe cancel` can reach it. */
   pid?: number;
+  /** Host name of the machine executing the run (a pid means nothing elsewhere). */
+  host?: string;
   [key: string]: Json | undefined;
 }
 
