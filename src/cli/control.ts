@@ -1,4 +1,33 @@
-// Placeholder until the `control` command lands; replaced by its owner.
-import type { Register } from './command.js';
+// `oe pause <runId>` and `oe cancel <runId>` (SPEC §4): signal the live process executing a run.
+// The run's log says which process that is (run.started options.pid/host); the signal handlers in
+// launch.ts turn SIGUSR2 into a pause at the next node boundary and SIGTERM into a cancel.
+import type { Command } from 'commander';
+import type { CliProcess, Register } from './command.js';
+import { startCommand } from './command.js';
 
-export const register: Register = () => {};
+/** How long `oe pause`/`oe cancel` wait for the run to record its end, in ms. */
+const WAIT_MS = 30_000;
+
+export const register: Register = (program, proc) => {
+  for (const [name, what] of [
+    ['pause', 'stop a live run at the next node boundary (status paused; resume it later)'],
+    ['cancel', 'stop a live run now, aborting running nodes (status cancelled)'],
+  ] as const) {
+    program
+      .command(name)
+      .argument('<runId>', 'the live run (a UUID)')
+      .option('--no-wait', 'return once the signal is sent, without waiting for the run to end')
+      .description(what)
+      .action(async (runId: string, flags: { wait: boolean }, cmd: Command) => control(name, runId, flags.wait, cmd, proc));
+  }
+};
+
+async function control(action: 'pause' | 'cancel', runIdArg: string, wait: boolean, cmd: Command, proc: CliProcess): Promise<void> {
+  const { parseRunId } = await import('../util/ids.js');
+  const runId = parseRunId(runIdArg);
+  const { globals, output } = await startCommand(cmd, proc);
+  const { signalRun } = await import('./control-run.js');
+  const result = await signalRun(globals.workspace, runId, action, wait ? WAIT_MS : 0);
+  if (output.format === 'json') output.out.info(result, `${action} requested`);
+  else output.out.info(`${action} requested for run ${runId} (pid ${result.pid})${result.status ? `; the run ended ${result.status}` : ''}`);
+}
