@@ -103,7 +103,12 @@ export function issueFindings(issues: readonly z.core.$ZodIssue[], opts: { schem
       case 'invalid_type':
         out.push({
           path,
-          message: v === undefined ? `${prefix}missing required key ${JSON.stringify(field)}` : `${prefix}${subject} must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${show(v)}`,
+          message:
+            v === undefined
+              ? `${prefix}missing required key ${JSON.stringify(field)}`
+              : issue.message.startsWith('Invalid')
+                ? `${prefix}${subject} must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${show(v)}`
+                : `${prefix}${issue.message}, not ${show(v)}`,
         });
         break;
       case 'invalid_value': {

@@ -69,7 +69,7 @@ export const ForEachSchema = z
   .describe('Run the node once per element of an array in the state; `{{$item}}` and `{{$index}}` name the element.');
 
 const durationSchema = z
-  .union([z.number().int().min(1), z.string().regex(new RegExp(DURATION_PATTERN))], {
+  .union([z.number().int().min(1), z.string().regex(new RegExp(DURATION_PATTERN), { error: 'timeout must be a number of ms or a duration such as "500ms", "30s", "5m"' })], {
     error: 'timeout must be a number of ms or a duration such as "500ms", "30s", "5m"',
   })
   .describe('Per-attempt timeout: a number of ms, or "500ms" / "30s" / "5m" / "1h".');
@@ -182,7 +182,9 @@ export const RuntimeSchema = z
 export const ExperienceSchema = z
   .strictObject({
     name: z.string().min(1).describe('Experience name.'),
-    version: z.string().regex(SEMVER_RE, { error: 'version must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0' }).describe('Semver MAJOR.MINOR.PATCH.'),
+    version: z
+      .string({ error: 'version must be a semver string MAJOR.MINOR.PATCH such as "1.0.0" (quote it in YAML)' })
+      .regex(SEMVER_RE, { error: 'version must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0' }).describe('Semver MAJOR.MINOR.PATCH.'),
     description: z.string().optional().describe('What the experience does.'),
     inputs: z.record(z.string().regex(FIELD_NAME_RE), InputDeclSchema).default({}).describe('Run inputs (oe extension), validated against `--args`.'),
     state: z

@@ -56,11 +56,12 @@ export function nodeLabel(raw: unknown, index: number): string {
 
 /**
  * Checks the shape of one node for its kind and applies the defaults of SPEC §2.2 (`on_error`
- * `{policy: fail_run}`, `timeout` to ms, agent `prompt_file`). A node whose only fault is unknown keys
- * is still returned (without them), so the later checks can report its other problems too.
- * @returns the normalized node, or undefined when its shape is wrong (problems were reported).
+ * `{policy: fail_run}`, `timeout` to ms, agent `prompt_file`). A node whose faults are all in optional
+ * keys is salvaged without those keys (`ok` false), so the later rules can report its other problems too.
+ * @returns the normalized node and whether it was well-formed, or undefined when nothing could be
+ *   salvaged (problems were reported either way).
  */
-export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: Sink): NodeDef | undefined {
+export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: Sink): { node: NodeDef; ok: boolean } | undefined {
   const base: YamlPath = ['graph', 'nodes', index];
   const label = nodeLabel(raw, index);
   if (!isMapping(raw)) {
@@ -76,11 +77,12 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
   }
   const schema = NODE_SCHEMAS[kind as NodeKind];
   let result = schema.safeParse(raw);
+  let ok = true;
   if (!result.success) {
+    ok = false;
     for (const f of issueFindings(result.error.issues, { schema, value: raw, base, label })) sink.at(f.path, f.message, { key: f.key });
-    const unknown = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []));
-    if (unknown.length !== result.error.issues.length) return undefined;
-    result = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k))));
+    const bad = new Set(result.error.issues.flatMap((i) => (i.path.length === 0 ? (i.code === 'unrecognized_keys' ? i.keys : ['']) : [String(i.path[0])])));
+    result = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
     if (!result.success) return undefined;
   }
   const { on_error, timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; prompt_file?: string };
@@ -88,46 +90,47 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
   const node = { ...rest, id: asNodeId(rest.id), on_error: on_error ?? { policy: 'fail_run' } } as NodeDef;
   if (timeout !== undefined) {
     const ms = parseDuration(timeout);
-    if (ms === null || ms < 1) sink.at([...base, 'timeout'], `${label}: timeout must be at least 1 ms, not ${show(timeout)}`);
-    else node.timeout = ms;
+    if (ms === null || ms < 1) {
+      sink.at([...base, 'timeout'], `${label}: timeout must be at least 1 ms, not ${show(timeout)}`);
+      ok = false;
+    } else node.timeout = ms;
   }
-  checkFiles(node, index, scope, sink);
-  return node;
+  return { node, ok: checkFiles(node, index, scope, sink) && ok };
 }
 
-/** impl / prompt / dataset files exist relative to the experience dir; sets an agent's `prompt_file`. */
-function checkFiles(node: NodeDef, index: number, scope: NodeScope, sink: Sink): void {
+/** impl / prompt / dataset files exist relative to the experience dir; sets an agent's `prompt_file`. False on a problem. */
+function checkFiles(node: NodeDef, index: number, scope: NodeScope, sink: Sink): boolean {
   const base: YamlPath = ['graph', 'nodes', index];
   const label = `node ${JSON.stringify(node.id)}`;
   const dirLabel = scope.file.includes('/') ? scope.file.slice(0, scope.file.lastIndexOf('/')) : '.';
-  const missing = (key: YamlPath, what: string, rel: string): void =>
+  const missing = (key: YamlPath, what: string, rel: string): false => {
     sink.at([...base, ...key], `${label}: ${what} ${JSON.stringify(rel)} not found (paths are relative to ${dirLabel}/)`);
+    return false;
+  };
   const exists = (rel: string): boolean => scope.files?.exists(resolve(scope.dir, rel)) ?? true;
   switch (node.kind) {
     case 'tool':
-      if (!TOOL_EXT_RE.test(node.impl)) sink.at([...base, 'impl'], `${label}: impl must be a JS module (.mjs, .js or .cjs), not ${show(node.impl)}`);
-      else if (!exists(node.impl)) missing(['impl'], 'impl file', node.impl);
-      return;
+      if (!TOOL_EXT_RE.test(node.impl)) {
+        sink.at([...base, 'impl'], `${label}: impl must be a JS module (.mjs, .js or .cjs), not ${show(node.impl)}`);
+        return false;
+      }
+      return exists(node.impl) || missing(['impl'], 'impl file', node.impl);
     case 'skill':
-      if (!exists(node.impl)) missing(['impl'], 'SKILL.md', node.impl);
-      return;
+      return exists(node.impl) || missing(['impl'], 'SKILL.md', node.impl);
     case 'experience': {
       const target = /\.ya?ml$/.test(node.impl) ? node.impl : join(node.impl, 'experience.yaml');
-      if (!exists(target)) missing(['impl'], 'child experience', target);
-      return;
+      return exists(target) || missing(['impl'], 'child experience', target);
     }
     case 'dataset':
-      if (!exists(node.source.uri)) missing(['source', 'uri'], 'dataset file', node.source.uri);
-      return;
+      return exists(node.source.uri) || missing(['source', 'uri'], 'dataset file', node.source.uri);
     case 'agent':
-      if (promptIsPath(node.prompt)) {
-        if (exists(node.prompt)) node.prompt_file = node.prompt;
-        else missing(['prompt'], 'prompt file', node.prompt);
-      }
-      return;
+      if (!promptIsPath(node.prompt)) return true;
+      if (!exists(node.prompt)) return missing(['prompt'], 'prompt file', node.prompt);
+      node.prompt_file = node.prompt;
+      return true;
     case 'cli-agent':
     case 'gate':
-      return;
+      return true;
   }
 }
 

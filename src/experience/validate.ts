@@ -90,18 +90,18 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): Experience | und
     if (!Array.isArray(rawNodes)) sink.at(rawNodes === undefined ? ['graph'] : ['graph', 'nodes'], rawNodes === undefined ? 'graph: missing required key "nodes"' : `graph.nodes must be a list, not ${show(rawNodes)}`);
     if (rawEdges !== undefined && rawEdges !== null && !Array.isArray(rawEdges)) sink.at(['graph', 'edges'], `graph.edges must be a list, not ${show(rawEdges)}`);
   }
-  const scope: NodeScope = { file: ctx.file, dir: ctx.dir, files: ctx.files, state: state ?? {}, inputs: inputs ?? {} };
+  const scope: NodeScope = { file: ctx.file, dir: ctx.dir, files: ctx.files, state: state?.decls ?? {}, inputs: inputs.decls };
   const nodes = checkNodes(Array.isArray(rawNodes) ? rawNodes : [], scope, sink, state !== undefined);
   const edges = checkEdges(Array.isArray(rawEdges) ? rawEdges : [], nodes, scope, sink, state !== undefined);
   const complete = nodes.valid.length === (Array.isArray(rawNodes) ? rawNodes.length : -1) && edges.valid.length === (Array.isArray(rawEdges) ? rawEdges.length : 0);
-  const acyclic = checkGraph(nodes.valid, edges.valid, scope, sink);
-  if (!complete || !acyclic || name === undefined || version === undefined || runtime === undefined || inputs === undefined || state === undefined) return undefined;
+  const acyclic = checkGraph(nodes.known, edges.graph, scope, sink);
+  if (!complete || !acyclic || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok) return undefined;
   return {
     name,
     version,
     ...(description !== undefined ? { description } : {}),
-    inputs,
-    state: { schema: state },
+    inputs: inputs.decls,
+    state: { schema: state.decls },
     graph: { nodes: nodes.valid.map((n) => n.node), edges: edges.valid.map((e) => e.edge) },
     runtime,
   };
@@ -116,12 +116,19 @@ function piece<S extends z.ZodType>(schema: S, value: unknown, base: YamlPath, s
   return undefined;
 }
 
+/** What a section check found: the declarations (a malformed one as a permissive stand-in, so later
+ *  rules do not report its name as undeclared), and whether all were well-formed. */
+interface Section<T> {
+  decls: Record<string, T>;
+  ok: boolean;
+}
+
 /** `inputs`: each declaration's shape, and its default and enum against its type. */
-function checkInputs(raw: unknown, sink: Sink): Record<string, InputDecl> | undefined {
-  if (raw === undefined || raw === null) return {};
+function checkInputs(raw: unknown, sink: Sink): Section<InputDecl> {
+  if (raw === undefined || raw === null) return { decls: {}, ok: true };
   if (!isMapping(raw)) {
     sink.at(['inputs'], `inputs must be a mapping of input names to declarations, not ${show(raw)}`);
-    return undefined;
+    return { decls: {}, ok: false };
   }
   const out: Record<string, InputDecl> = {};
   let ok = true;
@@ -133,6 +140,7 @@ function checkInputs(raw: unknown, sink: Sink): Record<string, InputDecl> | unde
     }
     const d = piece(InputDeclSchema, decl, ['inputs', name], sink, label);
     if (d === undefined) {
+      out[name] = { type: 'any' };
       ok = false;
       continue;
     }
@@ -148,20 +156,21 @@ function checkInputs(raw: unknown, sink: Sink): Record<string, InputDecl> | unde
     }
     out[name] = d as InputDecl;
   }
-  return ok ? out : undefined;
+  return { decls: out, ok };
 }
 
 /** `state.schema`: each field's shape; `array_append` needs type array or any. */
-function checkState(raw: unknown, sink: Sink): Record<string, StateField> | undefined {
+function checkState(raw: unknown, sink: Sink): Section<StateField> | undefined {
   if (!isMapping(raw)) {
     sink.at(raw === undefined ? [] : ['state'], raw === undefined ? 'missing required key "state" (state.schema declares every field nodes read or write)' : `state must be a mapping with schema, not ${show(raw)}`);
     return undefined;
   }
   for (const key of Object.keys(raw)) if (key !== 'schema') sink.at(['state', key], `unknown key ${JSON.stringify(key)} in state${didYouMean(key, ['schema'])}`, { key: true });
   const schema = raw.schema;
-  if (schema === null || schema === undefined) {
-    if (schema === undefined) sink.at(['state'], 'state: missing required key "schema"');
-    return schema === null ? {} : undefined;
+  if (schema === null) return { decls: {}, ok: true };
+  if (schema === undefined) {
+    sink.at(['state'], 'state: missing required key "schema"');
+    return undefined;
   }
   if (!isMapping(schema)) {
     sink.at(['state', 'schema'], `state.schema must be a mapping of field names to {type, merge}, not ${show(schema)}`);
@@ -177,6 +186,7 @@ function checkState(raw: unknown, sink: Sink): Record<string, StateField> | unde
     }
     const f = piece(StateFieldSchema, decl, ['state', 'schema', name], sink, label);
     if (f === undefined) {
+      out[name] = { type: 'any', merge: 'last_wins' };
       ok = false;
       continue;
     }
@@ -186,12 +196,19 @@ function checkState(raw: unknown, sink: Sink): Record<string, StateField> | unde
     }
     out[name] = f;
   }
-  return ok ? out : undefined;
+  return { decls: out, ok };
 }
 
-/** Every node's shape and refs, and unique ids. `ids` holds every usable id, even of malformed nodes. */
-function checkNodes(raw: unknown[], scope: NodeScope, sink: Sink, stateKnown: boolean): { valid: Array<{ node: NodeDef; index: number }>; ids: Set<string> } {
+/** Every node's shape and refs, and unique ids. `valid`: well-formed nodes; `known`: those plus salvaged
+ *  ones (for the graph rules); `ids`: every id named, even by a malformed node. */
+function checkNodes(
+  raw: unknown[],
+  scope: NodeScope,
+  sink: Sink,
+  stateKnown: boolean,
+): { valid: Array<{ node: NodeDef; index: number }>; known: Array<{ node: NodeDef; index: number }>; ids: Set<string> } {
   const valid: Array<{ node: NodeDef; index: number }> = [];
+  const known: Array<{ node: NodeDef; index: number }> = [];
   const first = new Map<string, number>();
   raw.forEach((r, index) => {
     const id = isMapping(r) ? r.id : undefined;
@@ -203,25 +220,28 @@ function checkNodes(raw: unknown[], scope: NodeScope, sink: Sink, stateKnown: bo
         sink.at(['graph', 'nodes', index, 'id'], `duplicate node id ${JSON.stringify(id)} (first declared as graph.nodes[${prev}])`);
       } else first.set(id, index);
     }
-    const node = parseNode(r, index, scope, sink);
-    if (node === undefined) return;
-    if (stateKnown) checkNodeRefs(node, index, scope, sink);
-    if (!duplicate) valid.push({ node, index });
+    const parsed = parseNode(r, index, scope, sink);
+    if (parsed === undefined) return;
+    if (stateKnown) checkNodeRefs(parsed.node, index, scope, sink);
+    if (duplicate) return;
+    known.push({ node: parsed.node, index });
+    if (parsed.ok) valid.push({ node: parsed.node, index });
   });
-  return { valid, ids: new Set(first.keys()) };
+  return { valid, known, ids: new Set(first.keys()) };
 }
 
 /** Edges: shape, endpoints that exist, no duplicates, `when` syntax and the state fields it reads. */
 function checkEdges(
   raw: unknown[],
-  nodes: { valid: Array<{ node: NodeDef }>; ids: Set<string> },
+  nodes: { known: Array<{ node: NodeDef }>; ids: Set<string> },
   scope: NodeScope,
   sink: Sink,
   stateKnown: boolean,
-): { valid: Array<{ edge: EdgeDef; index: number }> } {
+): { valid: Array<{ edge: EdgeDef; index: number }>; graph: Array<{ edge: EdgeDef; index: number }> } {
   const valid: Array<{ edge: EdgeDef; index: number }> = [];
+  const graph: Array<{ edge: EdgeDef; index: number }> = [];
   const seen = new Map<string, number>();
-  const parsedIds = new Set(nodes.valid.map((n) => n.node.id as string));
+  const parsedIds = new Set(nodes.known.map((n) => n.node.id as string));
   const fields = Object.keys(scope.state);
   raw.forEach((r, index) => {
     const base: YamlPath = ['graph', 'edges', index];
@@ -235,17 +255,21 @@ function checkEdges(
         ok = false;
       } else if (!parsedIds.has(e[end])) ok = false;
     }
+    const edge: EdgeDef = { from: e.from as NodeId, to: e.to as NodeId, ...(e.when !== undefined ? { when: e.when } : {}) };
     const key = `${e.from}\u0000${e.to}`;
     const prev = seen.get(key);
     if (prev !== undefined) {
       sink.at(base, `${label}: duplicate edge (also graph.edges[${prev}])`);
       ok = false;
-    } else seen.set(key, index);
+    } else {
+      seen.set(key, index);
+      // The graph rules see every edge between parsed nodes, even one whose `when` is wrong.
+      if (ok) graph.push({ edge, index });
+    }
     if (e.when !== undefined) ok = checkWhen(e.when, [...base, 'when'], label, fields, sink, stateKnown) && ok;
-    const edge: EdgeDef = { from: e.from as NodeId, to: e.to as NodeId, ...(e.when !== undefined ? { when: e.when } : {}) };
     if (ok) valid.push({ edge, index });
   });
-  return { valid };
+  return { valid, graph };
 }
 
 /** A `when` parses, and every `$.path` in it starts with a declared state field (SPEC §2.5). */
