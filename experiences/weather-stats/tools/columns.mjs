@@ -1,5 +1,5 @@
-// Lists the dataset's columns in header order, each with the kind of values it holds, so the next
-// node can fan out over them.
+// Lists the dataset's columns, each with the kind of values it holds, so the next node can fan out
+// over them. Alphabetical under oe: the engine hands rows over as canonical JSON (sorted keys).
 import { isIsoDate, isMissing, parseNumber } from './lib/values.mjs';
 
 /**
@@ -17,7 +17,8 @@ export function inferKind(cells) {
 }
 
 /**
- * The columns of row objects: the keys in first-seen order (the csv header order), with their kinds.
+ * The columns of row objects: the keys in first-seen order, with their kinds. Under oe, rows reach a
+ * tool through canonical JSON (sorted keys), so that order is alphabetical, not the csv header's.
  * @param {Array<Record<string, unknown>>} rows
  * @returns {Array<{ name: string, index: number, kind: string }>}
  */

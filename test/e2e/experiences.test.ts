@@ -1,0 +1,134 @@
+// The bundled experiences, run through the real CLI on real input: repo-health on a scratch git
+// repository (then resumed), weather-stats on its shipped CSV.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runOe, tempDir, type OeResult } from '../helpers/cli.js';
+
+const REPO_HEALTH = join(REPO_ROOT, 'experiences/repo-health');
+const WEATHER_STATS = join(REPO_ROOT, 'experiences/weather-stats');
+const cleanup: string[] = [];
+afterAll(() => {
+  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+});
+
+/** A scratch git repository with two authors, a TODO, an ignored build dir and one installed package. */
+function scratchRepo(): string {
+  const dir = realpathSync(tempDir('oe-e2e-repo-'));
+  cleanup.push(dir);
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', ...args], { cwd: dir, env });
+  const write = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  git('init', '-q', '-b', 'main');
+  write('.gitignore', 'node_modules/\nbuild/\n.openexpertise/\n');
+  write('src/index.ts', 'export const x = 1; // TODO: rename\n');
+  write('README.md', '# scratch\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'first');
+  write('src/util.py', 'def f():\n    return 1\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'second', '--author=Bob <bob@example.com>');
+  write('build/out.js', 'ignored();\n');
+  write('node_modules/left-pad/package.json', JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL OR MIT' }));
+  write('node_modules/@acme/gpl/package.json', JSON.stringify({ name: '@acme/gpl', version: '2.0.0', license: 'GPL-3.0-only' }));
+  return dir;
+}
+
+const events = (r: OeResult, type: string) => r.lines.filter((l) => l.msg === type);
+const finalState = (r: OeResult) => {
+  const done = r.lines.find((l) => l.msg === 'run complete' || l.msg === 'resume complete');
+  expect(done, `no run complete line in:\n${r.stdout}\n${r.stderr}`).toBeDefined();
+  return done!.finalState as Record<string, any>;
+};
+const nodeIds = (r: OeResult, type: string) => events(r, type).filter((e) => e.iteration === undefined).map((e) => e.nodeId).sort();
+
+const REPO_HEALTH_NODES = ['churn', 'languages', 'largest_files', 'licenses', 'report', 'snapshot', 'todos'];
+
+describe('repo-health', () => {
+  const repo = scratchRepo();
+  const reportFile = join(repo, 'out', 'r.md');
+  let first: OeResult;
+
+  it('runs every node on a git repository and writes the report and the summary', async () => {
+    first = await runOe(['--log-format', 'json', 'run', REPO_HEALTH, '--args', JSON.stringify({ report: 'out/r.md' })], { cwd: repo });
+    expect(first.code, first.stderr).toBe(0);
+    expect(nodeIds(first, 'node.completed')).toEqual(REPO_HEALTH_NODES);
+    expect(events(first, 'run.completed')[0]).toMatchObject({ status: 'success', counts: { completed: 7, cached: 0, failed: 0, skipped: 0 } });
+
+    const md = readFileSync(reportFile, 'utf8');
+    expect(md).toContain('# Repository health:');
+    expect(md).toContain('| @acme/gpl | 2.0.0 | GPL-3.0-only | not allowed |');
+
+    const state = finalState(first);
+    expect(state.summary).toMatchObject({
+      status: 'attention',
+      report: reportFile,
+      repo,
+      branch: 'main',
+      files: 4,
+      todos: 1,
+      commits: 2,
+      authors: 2,
+      dependencies: { scanned: true, packages: 2, denied: 1, unknown: 0 },
+    });
+    expect(state.languages.languages.map((l: { language: string }) => l.language).sort()).toEqual(['Markdown', 'Other', 'Python', 'TypeScript']);
+    expect(state.churn.authors.map((a: { name: string }) => a.name).sort()).toEqual(['Ada', 'Bob']);
+  });
+
+  it('re-runs on resume only the scans whose input changed', async () => {
+    const runId = first.lines[0]!.runId as string;
+    writeFileSync(join(repo, 'README.md'), '# scratch\n\nFIXME: more words\n');
+    const resumed = await runOe(['--log-format', 'json', 'resume', runId], { cwd: repo });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // snapshot and report always run (cache: false); the file scans see a new tree fingerprint.
+    expect(nodeIds(resumed, 'node.completed')).toEqual(['languages', 'largest_files', 'report', 'snapshot', 'todos']);
+    expect(nodeIds(resumed, 'node.cached')).toEqual(['churn', 'licenses']);
+    const state = finalState(resumed);
+    expect(state.todos.by_kind).toMatchObject({ TODO: 1, FIXME: 1 });
+  });
+
+  it('fails with the path named when the directory is not a git repository', async () => {
+    const plain = realpathSync(tempDir('oe-e2e-plain-'));
+    cleanup.push(plain);
+    const r = await runOe(['--log-format', 'json', 'run', REPO_HEALTH], { cwd: plain });
+    expect(r.code).toBe(1);
+    const failed = events(r, 'node.failed');
+    expect(failed.map((e) => e.nodeId)).toEqual(['snapshot']);
+    expect((failed[0]!.error as { message: string }).message).toContain(`repo ${plain} is not a git repository`);
+    expect(existsSync(join(plain, 'repo-health-report.md'))).toBe(false);
+  });
+});
+
+describe('weather-stats', () => {
+  it('computes per-column statistics of the shipped CSV under for_each', async () => {
+    const cwd = realpathSync(tempDir('oe-e2e-weather-'));
+    cleanup.push(cwd);
+    const r = await runOe(['--log-format', 'json', 'run', WEATHER_STATS, '--args', JSON.stringify({ report: 'stats.md', top: 2 })], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(nodeIds(r, 'node.completed')).toEqual(['column_stats', 'columns', 'load', 'summarize']);
+    const iterations = events(r, 'node.completed').filter((e) => e.nodeId === 'column_stats' && e.iteration !== undefined);
+    expect(iterations.map((e) => (e.iteration as { index: number }).index).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+
+    const state = finalState(r);
+    expect(state.rows).toHaveLength(2922);
+    // Rows reach tools through canonical JSON (sorted keys), so columns come out alphabetically.
+    expect(state.column_stats.map((s: { column: string }) => s.column)).toEqual(['date', 'location', 'precipitation', 'temp_max', 'temp_min', 'weather', 'wind']);
+    const tempMax = state.column_stats.find((s: { column: string }) => s.column === 'temp_max');
+    expect(tempMax).toMatchObject({ kind: 'numeric', count: 2922, missing: 0, min: -7.7, max: 37.8, median: 16.1 });
+    expect(tempMax.mean).toBeCloseTo(16.769130732, 8);
+    expect(tempMax.stddev).toBeCloseTo(8.644595797, 8);
+    expect(state.summary).toMatchObject({
+      rows: 2922,
+      columns: 7,
+      missing_cells: 0,
+      categorical: { weather: { distinct: 5, top: 'sun' }, location: { distinct: 2 } },
+      dates: { date: { min: '2012-01-01', max: '2015-12-31', distinct: 1461 } },
+      report: join(cwd, 'stats.md'),
+    });
+    expect(readFileSync(join(cwd, 'stats.md'), 'utf8')).toContain('| weather | 2922 | 0 | 5 | sun (1466), rain (1087) |');
+  });
+});
