@@ -216,6 +216,24 @@ describe('snapshot', () => {
     expect(s4.tree).toBe(s3.tree);
   });
 
+  it('fingerprints only the subtree when the repo arg is a subdirectory', async () => {
+    const repo = tempRepo();
+    cleanup.push(repo.dir);
+    repo.write({ 'sub/a.txt': 'a\n', 'other.txt': 'o\n' });
+    repo.commit('first');
+    const sub = join(repo.dir, 'sub');
+    const take = async () => (await snapshot(input({ repo: sub }), ctx())).state_delta.snapshot;
+    const s1 = await take();
+    expect(s1.root).toBe(sub);
+    repo.write({ 'other.txt': 'changed\n' });
+    expect((await take()).tree).toBe(s1.tree);
+    repo.write({ 'sub/a.txt': 'changed once\n' });
+    const s2 = await take();
+    expect(s2.tree).not.toBe(s1.tree);
+    repo.write({ 'sub/a.txt': 'changed twice\n' });
+    expect((await take()).tree).not.toBe(s2.tree);
+  });
+
   it('works on a repository with no commits and names a non-git path', async () => {
     const repo = tempRepo();
     cleanup.push(repo.dir);

@@ -32,10 +32,14 @@ async function gitOrNull(dir, args, signal) {
   }
 }
 
-/** Fingerprint of the tracked files: the index (path, mode, blob) plus the bytes of unstaged edits. */
+/**
+ * Fingerprint of the tracked files under `dir`: the index (path, mode, blob) plus the bytes of unstaged
+ * edits. Both git commands list paths relative to `dir` and only below it (`--relative`), so a repo arg
+ * that is a subdirectory fingerprints just that subtree.
+ */
 async function treeFingerprint(dir, signal) {
   const index = await git(dir, ['ls-files', '-z', '--stage'], { signal });
-  const changed = (await git(dir, ['diff', '-z', '--name-only', '--no-renames'], { signal })).split('\0').filter(Boolean).sort();
+  const changed = (await git(dir, ['diff', '-z', '--name-only', '--no-renames', '--relative'], { signal })).split('\0').filter(Boolean).sort();
   const parts = [index];
   for (const path of changed) {
     signal?.throwIfAborted();
