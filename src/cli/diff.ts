@@ -1,4 +1,26 @@
-// Placeholder until the `diff` command lands; replaced by its owner.
+// `oe diff <runA> <runB>` (issue #5): what changed between two runs, node by node. The work lives in
+// src/inspect/cmd-runs.ts, imported when the command runs.
 import type { Register } from './command.js';
+import { startCommand } from './command.js';
 
-export const register: Register = () => {};
+/** Adds `oe diff`. */
+export const register: Register = (program, proc) => {
+  program
+    .command('diff')
+    .description('compare two runs node by node: status, input-hash parts, outputs (a line diff), durations, tokens')
+    .argument('<runA>', 'the earlier run id')
+    .argument('<runB>', 'the later run id')
+    .option('--json', 'print the comparison as one JSON object (docs/inspect.md)')
+    .action(async (runA: string, runB: string, opts: { json?: boolean }, cmd) => {
+      const { globals, output } = await startCommand(cmd, proc);
+      const [{ diffCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-runs.js'), import('../inspect/sink.js')]);
+      await diffCommand(runA, runB, {
+        workspace: globals.workspace,
+        cwd: globals.cwd,
+        json: opts.json === true || globals.format === 'json',
+        out: streamSink(process.stdout),
+        warn: (m) => output.err.warn(m),
+        info: (m, fields) => output.out.info(fields, m),
+      });
+    });
+};

@@ -1,4 +1,30 @@
-// Placeholder until the `inspect` command lands; replaced by its owner.
+// `oe inspect <runId>` (SPEC §4, issue #5): declares the options; the work lives in
+// src/inspect/cmd-inspect.ts, imported when the command runs.
 import type { Register } from './command.js';
+import { startCommand } from './command.js';
 
-export const register: Register = () => {};
+/** Adds `oe inspect`. */
+export const register: Register = (program, proc) => {
+  program
+    .command('inspect')
+    .description('summarise a run from its log: status, each node (executed or cached, attempts, duration, tokens, cost, errors), totals and what a resume saved')
+    .argument('<runId>', 'the run id (a UUID; oe runs lists them)')
+    .option('--json', 'print the summary as one JSON object (docs/inspect.md)')
+    .option('--events', 'print the raw events, one JSON object per line')
+    .option('--type <type...>', 'with --events: only events of these types (e.g. node.failed)')
+    .option('--node <id>', 'everything about one node; with --events: only its events')
+    .option('--why <nodeId>', 'why the node was cached or executed: the input-hash parts that differ from the prior run')
+    .option('--html <file>', 'write a self-contained HTML report (graph, timeline, node table)')
+    .action(async (runId: string, opts: { json?: boolean; events?: boolean; type?: string[]; node?: string; why?: string; html?: string }, cmd) => {
+      const { globals, output } = await startCommand(cmd, proc);
+      const [{ inspectCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-inspect.js'), import('../inspect/sink.js')]);
+      await inspectCommand(runId, opts, {
+        workspace: globals.workspace,
+        cwd: globals.cwd,
+        json: opts.json === true || globals.format === 'json',
+        out: streamSink(process.stdout),
+        warn: (m) => output.err.warn(m),
+        info: (m, fields) => output.out.info(fields, m),
+      });
+    });
+};

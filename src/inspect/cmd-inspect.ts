@@ -1,0 +1,128 @@
+// The shell of `oe inspect` (STYLE §3.3): read the log(s) → summarise (pure) → render (pure) → write.
+// Loaded lazily by cli/inspect.ts. Read-only over `.openexpertise/runs/`.
+import { EVENT_TYPES, type EventType } from '../log/events.js';
+import type { NodeState } from '../log/fold.js';
+import { streamLog, type LogWarning } from '../log/reader.js';
+import { LogFormatError, UsageError } from '../util/errors.js';
+import { definitionGraph } from './definition.js';
+import { writeHtmlReport } from './html-write.js';
+import { loadRun, type LoadedRun } from './load.js';
+import { locateRun, logFile } from './locate.js';
+import { nodeDetail } from './node-detail.js';
+import { isPidAlive } from './pid.js';
+import { renderNodeText, renderSummaryText } from './render.js';
+import { renderWhyText } from './render-why-diff.js';
+import type { Sink } from './sink.js';
+import { summarize } from './summary.js';
+import { explainWhy, type PriorNode } from './why.js';
+import { existsSync, statSync } from 'node:fs';
+
+/** Options of `oe inspect` after commander parsed them. */
+export interface InspectOptions {
+  json?: boolean;
+  events?: boolean;
+  type?: string[];
+  node?: string;
+  why?: string;
+  html?: string;
+}
+
+/** What the shell needs from the CLI: where the workspace is, how to print and warn. */
+export interface InspectEnv {
+  workspace: string;
+  cwd: string;
+  /** True when the report is printed as JSON (`--json`, or `--log-format json`). */
+  json: boolean;
+  out: Sink;
+  /** A diagnostic for stderr (a torn last line, an unreadable log in a listing). */
+  warn: (message: string) => void;
+  /** A result line for people or JSON consumers (e.g. "report written"). */
+  info: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * Checks the option combination.
+ * @throws {UsageError} (exit 2) for `--type` without `--events`, an unknown `--type`, or more than
+ *   one of `--events`, `--why`, `--html`.
+ */
+export function checkInspectOptions(o: InspectOptions): void {
+  const modes = [o.events && '--events', o.why !== undefined && '--why', o.html !== undefined && '--html'].filter(Boolean);
+  if (modes.length > 1) throw new UsageError(`choose one of ${modes.join(', ')}`);
+  if (o.type && !o.events) throw new UsageError('--type filters --events; add --events');
+  for (const t of o.type ?? []) {
+    if (!EVENT_TYPES.includes(t as EventType)) throw new UsageError(`--type ${JSON.stringify(t)} is not an event type (one of ${EVENT_TYPES.join(', ')})`);
+  }
+}
+
+/**
+ * Runs `oe inspect <rawRunId>`.
+ * @throws {UsageError} for a non-UUID id (before any fs access) or bad options; {NotFoundError} for an
+ *   unknown run or node; {LogFormatError} for an empty or malformed log or a newer format.
+ */
+export async function inspectCommand(rawRunId: string, o: InspectOptions, env: InspectEnv): Promise<void> {
+  checkInspectOptions(o);
+  const { file } = locateRun(env.workspace, rawRunId);
+  if (o.events) return printEvents(file, o, env);
+  const run = await loadRun(file, warnWith(env));
+  const pidAlive = isPidAlive(run.state.options?.pid);
+  if (o.why !== undefined) return printWhy(run, o.why, pidAlive, env);
+  if (o.node !== undefined) {
+    const d = nodeDetail(run.state, o.node, pidAlive);
+    return print(env, d, () => renderNodeText(d));
+  }
+  const summary = summarize(run.state, { pidAlive, tornLastLine: run.warnings.length > 0 });
+  if (o.html !== undefined) {
+    const path = writeHtmlReport(summary, o.html, env);
+    env.info(`report written to ${path}`, { runId: summary.runId, html: path });
+    return;
+  }
+  return print(env, summary, () => renderSummaryText(summary));
+}
+
+/** Turns reader warnings into stderr diagnostics. */
+export function warnWith(env: Pick<InspectEnv, 'warn'>): (w: LogWarning) => void {
+  return (w) => env.warn(w.message.includes(w.file) ? w.message : `${w.file}:${w.line}: ${w.message}`);
+}
+
+async function print(env: InspectEnv, value: unknown, text: () => string): Promise<void> {
+  await env.out.write(env.json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+  await env.out.flush();
+}
+
+/** `--events`: the raw events, filtered, one JSON per line, streamed (never held in memory). */
+async function printEvents(file: string, o: InspectOptions, env: InspectEnv): Promise<void> {
+  if (statSync(file).size === 0) throw new LogFormatError(`${file}: the run log is empty (the run crashed before writing run.started)`);
+  const types = o.type && o.type.length ? new Set(o.type) : null;
+  for await (const e of streamLog(file, warnWith(env))) {
+    if (types && !types.has(e.type)) continue;
+    if (o.node !== undefined && !('nodeId' in e && e.nodeId === o.node)) continue;
+    await env.out.write(`${JSON.stringify(e)}\n`);
+  }
+  await env.out.flush();
+}
+
+/** `--why <nodeId>`: loads the prior run (and, for a prior node that was itself cached, its origin). */
+async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: InspectEnv): Promise<void> {
+  const s = run.state;
+  nodeDetail(s, nodeId, pidAlive); // throws NotFoundError with a suggestion for an unknown node
+  const def = definitionGraph(s.definition).defs.get(nodeId);
+  const unit = s.nodes.get(nodeId as NodeState['nodeId']);
+  let prior: PriorNode | null = null;
+  if (s.resumedFrom) {
+    const priorFile = logFile(env.workspace, s.resumedFrom);
+    if (existsSync(priorFile)) {
+      const p = await loadRun(priorFile, warnWith(env));
+      const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
+      prior = { runId: s.resumedFrom, unit: pu };
+      if (pu?.status === 'cached' && !pu.hashParts && pu.fromRunId && pu.fromRunId !== s.resumedFrom) {
+        const originFile = logFile(env.workspace, pu.fromRunId);
+        if (existsSync(originFile)) {
+          const origin = await loadRun(originFile, warnWith(env));
+          prior.origin = { runId: pu.fromRunId, unit: origin.state.nodes.get(nodeId as NodeState['nodeId']) };
+        }
+      }
+    }
+  }
+  const w = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null }, prior);
+  return print(env, w, () => renderWhyText(w));
+}
