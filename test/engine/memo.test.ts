@@ -1,0 +1,52 @@
+// The memo is a projection of the prior log (SPEC §3.2 (5)); resume tests seed it (STYLE §4).
+import { describe, expect, it } from 'vitest';
+import { buildMemo, memoKey } from '../../src/engine/memo.js';
+import type { InputHash, NodeId, RunId } from '../../src/util/ids.js';
+import { LogBuilder, experience } from '../helpers/log-builder.js';
+
+const ORIGIN = '01932f00-0000-7000-8000-000000000000' as RunId;
+const PRIOR = '01932f00-0000-7000-8000-000000000001' as RunId;
+const exp = experience('e', [{ id: 'a' }, { id: 'b' }], [['a', 'b']]);
+const h = (s: string) => s as InputHash;
+const id = (s: string) => s as NodeId;
+
+describe('buildMemo', () => {
+  it('keys every completed node by id and input hash, with the run that executed it', () => {
+    const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('a', { inputHash: 'ha' }).completed('a', { inputHash: 'ha', durationMs: 40, output: { edge_output: 1 } });
+    const memo = buildMemo(log.events);
+    expect(memo.get(memoKey(id('a'), undefined, h('ha')))).toEqual({ output: { state_delta: {}, edge_output: 1 }, fromRunId: PRIOR, durationMs: 40 });
+    expect(memo.get(memoKey(id('a'), undefined, h('other')))).toBeUndefined();
+  });
+
+  it('follows node.cached back to the run that really executed the node', () => {
+    const log = new LogBuilder({ runId: PRIOR })
+      .started(exp, { resumedFrom: ORIGIN })
+      .push('node.cached', { nodeId: id('a'), inputHash: h('ha'), output: { state_delta: {}, edge_output: null }, fromRunId: ORIGIN, savedDurationMs: 900 });
+    expect(buildMemo(log.events).get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 900 });
+  });
+
+  it('leaves out failed nodes', () => {
+    const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('a', { inputHash: 'ha' }).failed('a');
+    expect(buildMemo(log.events).size).toBe(0);
+  });
+
+  it('keeps for_each iterations one by one, and drops the aggregate when an iteration failed', () => {
+    const log = new LogBuilder({ runId: PRIOR })
+      .started(exp)
+      .nodeStarted('b', { inputHash: 'hb' })
+      .nodeStarted('b', { index: 0, inputHash: 'i0' })
+      .completed('b', { index: 0, inputHash: 'i0' })
+      .nodeStarted('b', { index: 1, inputHash: 'i1' })
+      .failed('b', { index: 1 })
+      .completed('b', { inputHash: 'hb' });
+    const memo = buildMemo(log.events);
+    expect(memo.has(memoKey(id('b'), 0, h('i0')))).toBe(true);
+    expect(memo.has(memoKey(id('b'), 1, h('i1')))).toBe(false);
+    expect(memo.has(memoKey(id('b'), undefined, h('hb')))).toBe(false);
+  });
+
+  it('keeps the aggregate of a fan-out whose iterations all completed', () => {
+    const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 0 }).completed('b', { inputHash: 'hb' });
+    expect(buildMemo(log.events).has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
+  });
+});
