@@ -46,6 +46,16 @@ const finalState = (r: OeResult) => {
 };
 const nodeIds = (r: OeResult, type: string) => events(r, type).filter((e) => e.iteration === undefined).map((e) => e.nodeId).sort();
 
+/** STYLE §4 invariant: `oe inspect --json` reports the status and counts that run.completed recorded. */
+async function expectInspectAgrees(r: OeResult, cwd: string): Promise<void> {
+  const completed = events(r, 'run.completed')[0]!;
+  const inspect = await runOe(['--log-format', 'json', 'inspect', completed.runId as string, '--json'], { cwd });
+  expect(inspect.code, inspect.stderr).toBe(0);
+  const view = JSON.parse(inspect.stdout) as { status: string; counts: { recorded: unknown } };
+  expect(view.status).toBe(completed.status);
+  expect(view.counts.recorded).toEqual(completed.counts);
+}
+
 const REPO_HEALTH_NODES = ['churn', 'languages', 'largest_files', 'licenses', 'report', 'snapshot', 'todos'];
 
 describe('repo-health', () => {
@@ -77,6 +87,7 @@ describe('repo-health', () => {
     });
     expect(state.languages.languages.map((l: { language: string }) => l.language).sort()).toEqual(['Markdown', 'Other', 'Python', 'TypeScript']);
     expect(state.churn.authors.map((a: { name: string }) => a.name).sort()).toEqual(['Ada', 'Bob']);
+    await expectInspectAgrees(first, repo);
   });
 
   it('re-runs on resume only the scans whose input changed', async () => {
@@ -89,6 +100,7 @@ describe('repo-health', () => {
     expect(nodeIds(resumed, 'node.cached')).toEqual(['churn', 'licenses']);
     const state = finalState(resumed);
     expect(state.todos.by_kind).toMatchObject({ TODO: 1, FIXME: 1 });
+    await expectInspectAgrees(resumed, repo);
   });
 
   it('fails with the path named when the directory is not a git repository', async () => {
@@ -130,5 +142,13 @@ describe('weather-stats', () => {
       report: join(cwd, 'stats.md'),
     });
     expect(readFileSync(join(cwd, 'stats.md'), 'utf8')).toContain('| weather | 2922 | 0 | 5 | sun (1466), rain (1087) |');
+    await expectInspectAgrees(r, cwd);
+
+    // Nothing changed: a resume restores everything but summarize, which may write a file (cache: false).
+    const resumed = await runOe(['--log-format', 'json', 'resume', r.lines[0]!.runId as string], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(nodeIds(resumed, 'node.cached')).toEqual(['column_stats', 'columns', 'load']);
+    expect(nodeIds(resumed, 'node.completed')).toEqual(['summarize']);
+    expect(finalState(resumed).summary).toEqual(state.summary);
   });
 });
