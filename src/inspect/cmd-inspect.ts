@@ -113,7 +113,7 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
     if (existsSync(priorFile)) {
       const p = await loadRun(priorFile, warnWith(env));
       const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
-      prior = { runId: s.resumedFrom, unit: pu };
+      prior = { runId: s.resumedFrom, unit: pu, inDefinition: definitionGraph(p.state.definition).defs.has(nodeId) };
       if (pu?.status === 'cached' && !pu.hashParts && pu.fromRunId && pu.fromRunId !== s.resumedFrom) {
         const originFile = logFile(env.workspace, pu.fromRunId);
         if (existsSync(originFile)) {

@@ -46,6 +46,8 @@ export interface PriorNode {
   runId: string;
   /** The prior run's unit for the node; undefined when the prior log never mentions it. */
   unit: UnitState | undefined;
+  /** True when the prior run's recorded definition has the node (it may still never have run). */
+  inDefinition: boolean;
   /** When the prior unit was itself cached, the unit of the run that executed it (for its hashParts). */
   origin?: { runId: string; unit: UnitState | undefined };
 }
@@ -107,7 +109,8 @@ export function explainWhy(
   const base = { runId, nodeId, priorRunId: opts.resumedFrom, parts: [] as PartChange[], inputHash: unit?.inputHash ?? null, priorInputHash: prior?.unit?.inputHash ?? null, fromRunId: unit?.fromRunId ?? null };
   const r = (verdict: WhyVerdict, summary: string, parts: PartChange[] = []): WhyReport => ({ ...base, verdict, summary, parts });
   if (unit?.status === 'cached') {
-    return r('cached', `${nodeId} was cached: its input hash ${unit.inputHash} matched a completed node of run ${opts.resumedFrom ?? '?'}, so it was restored from the memo, not executed; it was really executed by run ${unit.fromRunId}.`);
+    const origin = unit.fromRunId && unit.fromRunId !== opts.resumedFrom ? `; it was really executed by run ${unit.fromRunId}` : '';
+    return r('cached', `${nodeId} was cached: its input hash ${unit.inputHash} matched a completed node of the prior run ${opts.resumedFrom ?? '?'}, so its output was restored from that log instead of executing it${origin}.`);
   }
   if (!unit || unit.status === 'pending') return r('not-run', `${nodeId} did not run in this run${unit ? '' : ' (the log never mentions it)'}.`);
   if (unit.status === 'skipped') return r('not-run', `${nodeId} was skipped, so it was neither cached nor executed.`);
@@ -115,7 +118,10 @@ export function explainWhy(
   if (!opts.cache) return r('cache-false', `${nodeId} has cache: false, so it always executes and is never restored from the memo.`);
   if (!prior) return r('prior-log-missing', `the prior run ${opts.resumedFrom} has no log in this workspace any more, so its inputs cannot be compared.`);
   const pu = prior.unit;
-  if (!pu || pu.status === 'pending') return r('not-in-prior', `${nodeId} is not in the prior run ${prior.runId}${pu ? ' (it never started there)' : ''}, so there was nothing to restore; it executed.`);
+  if (!pu || pu.status === 'pending') {
+    const where = prior.inDefinition ? `never ran in the prior run ${prior.runId} (that run stopped before reaching it)` : `is not in the prior run ${prior.runId} (a node added since)`;
+    return r('not-in-prior', `${nodeId} ${where}, so there was nothing to restore; it executed.`);
+  }
   const priorDone = pu.status === 'completed' || pu.status === 'cached';
   const sameHash = pu.inputHash !== undefined && pu.inputHash === unit.inputHash;
   const priorParts = pu.hashParts ?? prior.origin?.unit?.hashParts;
