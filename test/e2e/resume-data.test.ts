@@ -1,0 +1,115 @@
+// oe resume through the real CLI (issue #3): data files read by `dataset` nodes are part of the
+// input hash, and `for_each` iterations are cached one by one without duplicating `array_append`
+// fields. Every resumeRun() also checks that the prior log is unchanged and the new log valid.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  eventsOf,
+  fanOut,
+  fanOutState,
+  fixture,
+  nodesWith,
+  resumeRun,
+  runExp,
+  sorted,
+  table,
+  takeExecutions,
+  unitsWith,
+  type Fixture,
+} from '../helpers/resume.js';
+
+const made: Fixture[] = [];
+function fresh(files: { [rel: string]: string }): Fixture {
+  const fx = fixture(files);
+  made.push(fx);
+  return fx;
+}
+afterEach(() => {
+  for (const fx of made.splice(0)) rmSync(fx.ws, { recursive: true, force: true });
+});
+
+const CSV = 'city,temp\nOslo,1\nRome,12\n';
+
+describe('oe resume: dataset files', () => {
+  it('misses a dataset node whose CSV was edited, and re-runs only the consumers whose inputs changed', async () => {
+    const fx = fresh(table(CSV));
+    const run = await runExp(fx);
+    expect(run.finalState.line).toBe('2 rows: Oslo, Rome');
+    expect(sorted(takeExecutions(fx.exp))).toEqual(['cities', 'count', 'line', 'unrelated']);
+
+    // Same number of rows and the same cities: the consumers run again and give the same results.
+    writeFileSync(join(fx.exp, 'data/data.csv'), 'city,temp\nOslo,1\nRome,14\n');
+    const edited = await resumeRun(fx, run.runId);
+    expect(nodesWith(edited.events, 'node.completed')).toEqual(['cities', 'count', 'load']);
+    expect(sorted(takeExecutions(fx.exp))).toEqual(['cities', 'count']);
+    expect(nodesWith(edited.events, 'node.cached')).toEqual(['line', 'unrelated']);
+    const load = eventsOf(edited.events, 'node.started', 'load')[0]!;
+    const loadBefore = eventsOf(run.events, 'node.started', 'load')[0]!;
+    const parts = (e: Record<string, unknown>) => e.hashParts as Record<string, string>;
+    expect(Object.keys(parts(load)).filter((k) => parts(load)[k] !== parts(loadBefore)[k])).toEqual(['file.data/data.csv']);
+    expect(edited.finalState.rows).toEqual([
+      { city: 'Oslo', temp: '1' },
+      { city: 'Rome', temp: '14' },
+    ]);
+
+    // A new row: every consumer and what they feed run again; the unrelated node stays cached.
+    writeFileSync(join(fx.exp, 'data/data.csv'), 'city,temp\nOslo,1\nRome,14\nLima,20\n');
+    const grown = await resumeRun(fx, edited.runId);
+    expect(takeExecutions(fx.exp)).toEqual(expect.arrayContaining(['count', 'cities', 'line']));
+    expect(nodesWith(grown.events, 'node.cached')).toEqual(['unrelated']);
+    expect(eventsOf(grown.events, 'node.cached', 'unrelated')[0]!.fromRunId).toBe(run.runId);
+    expect(grown.finalState.line).toBe('3 rows: Lima, Oslo, Rome');
+  });
+});
+
+describe('oe resume: for_each', () => {
+  it('caches iterations one by one: after one item of the source changed, only that iteration executes', async () => {
+    const fx = fresh(fanOut([1, 2, 3, 4]));
+    const run = await runExp(fx);
+    expect(sorted(takeExecutions(fx.exp))).toEqual(['each[0]', 'each[1]', 'each[2]', 'each[3]', 'sum']);
+
+    writeFileSync(join(fx.exp, 'items.json'), JSON.stringify([1, 2, 5, 4]));
+    const res = await resumeRun(fx, run.runId);
+    expect(takeExecutions(fx.exp)).toEqual(['each[2]', 'sum']);
+    expect(sorted(unitsWith(res.events, 'node.cached'))).toEqual(['each[0]', 'each[1]', 'each[3]']);
+    expect(nodesWith(res.events, 'node.completed')).toEqual(['each', 'load', 'sum']);
+    expect(res.finalState).toEqual(fanOutState([1, 2, 5, 4]));
+    expect(eventsOf(res.events, 'node.completed', 'each').find((e) => !e.iteration)!.output).toEqual({
+      state_delta: { results: fanOutState([1, 2, 5, 4]).results },
+      edge_output: [1, 2, 5, 4],
+    });
+  });
+
+  it('after one iteration failed and was fixed, executes only that iteration and what follows; array_append is not duplicated', async () => {
+    const fx = fresh(fanOut([1, 2, 3, 4]));
+    writeFileSync(join(fx.exp, 'fail-each-1'), '');
+    const failed = await runExp(fx);
+    expect(failed.last.status).toBe('failure');
+    expect(sorted(takeExecutions(fx.exp))).toEqual(['each[0]', 'each[1]', 'each[2]', 'each[3]']);
+    expect(unitsWith(failed.events, 'node.failed')).toEqual(['each[1]', 'each']);
+
+    rmSync(join(fx.exp, 'fail-each-1'));
+    const res = await resumeRun(fx, failed.runId);
+    expect(res.last.status).toBe('success');
+    expect(takeExecutions(fx.exp)).toEqual(['each[1]', 'sum']);
+    expect(sorted(unitsWith(res.events, 'node.cached'))).toEqual(['each[0]', 'each[2]', 'each[3]', 'load']);
+    expect(res.finalState).toEqual(fanOutState([1, 2, 3, 4]));
+  });
+
+  it('restores a finished fan-out with one node.cached, in a chain of resumes, without duplicating array_append', async () => {
+    const fx = fresh(fanOut([3, 1, 2]));
+    const run = await runExp(fx);
+    takeExecutions(fx.exp);
+    let prior = run;
+    for (let i = 0; i < 3; i++) {
+      const res = await resumeRun(fx, prior.runId);
+      expect(takeExecutions(fx.exp)).toEqual([]);
+      expect(unitsWith(res.events, 'node.cached')).toEqual(['load', 'each', 'sum']);
+      expect(eventsOf(res.events, 'node.cached', 'each')[0]!.fromRunId).toBe(run.runId);
+      expect(res.finalState).toEqual(fanOutState([3, 1, 2]));
+      expect((res.finalState.results as unknown[]).length).toBe(3);
+      prior = res;
+    }
+  });
+});
