@@ -4,7 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runOe, tempDir, type OeResult } from '../helpers/cli.js';
+import { fold } from '../../src/log/fold.js';
+import type { EventOf } from '../../src/log/events.js';
+import { readLog } from '../../src/log/reader.js';
+import { REPO_ROOT, runLogs, runOe, tempDir, type OeResult } from '../helpers/cli.js';
+import { expectRunInvariants, type RunOutcome } from '../helpers/experience.js';
 
 const REPO_HEALTH = join(REPO_ROOT, 'experiences/repo-health');
 const WEATHER_STATS = join(REPO_ROOT, 'experiences/weather-stats');
@@ -46,6 +50,27 @@ const finalState = (r: OeResult) => {
 };
 const nodeIds = (r: OeResult, type: string) => events(r, type).filter((e) => e.iteration === undefined).map((e) => e.nodeId).sort();
 
+/** Runs `oe --log-format json run <args…>` in `cwd` and checks the log invariants every run keeps. */
+async function runWithInvariants(args: string[], cwd: string): Promise<OeResult> {
+  const before = new Set(runLogs(cwd));
+  const r = await runOe(['--log-format', 'json', 'run', ...args], { cwd });
+  const [file, ...more] = runLogs(cwd).filter((f) => !before.has(f));
+  expect(file, r.stderr).toBeDefined();
+  expect(more).toEqual([]);
+  const { events } = await readLog(file!);
+  const last = r.lines.at(-1);
+  const outcome: RunOutcome = {
+    ...r,
+    file: file!,
+    events,
+    state: fold(events),
+    ...(events.at(-1)?.type === 'run.completed' ? { completed: events.at(-1) as EventOf<'run.completed'> } : {}),
+    ...(last?.msg === 'run complete' ? { last: last as unknown as NonNullable<RunOutcome['last']> } : {}),
+  };
+  expectRunInvariants(outcome);
+  return r;
+}
+
 /** STYLE §4 invariant: `oe inspect --json` reports the status and counts that run.completed recorded. */
 async function expectInspectAgrees(r: OeResult, cwd: string): Promise<void> {
   const completed = events(r, 'run.completed')[0]!;
@@ -64,7 +89,7 @@ describe('repo-health', () => {
   let first: OeResult;
 
   it('runs every node on a git repository and writes the report and the summary', async () => {
-    first = await runOe(['--log-format', 'json', 'run', REPO_HEALTH, '--args', JSON.stringify({ report: 'out/r.md' })], { cwd: repo });
+    first = await runWithInvariants([REPO_HEALTH, '--args', JSON.stringify({ report: 'out/r.md' })], repo);
     expect(first.code, first.stderr).toBe(0);
     expect(nodeIds(first, 'node.completed')).toEqual(REPO_HEALTH_NODES);
     expect(events(first, 'run.completed')[0]).toMatchObject({ status: 'success', counts: { completed: 7, cached: 0, failed: 0, skipped: 0 } });
@@ -106,7 +131,7 @@ describe('repo-health', () => {
   it('fails with the path named when the directory is not a git repository', async () => {
     const plain = realpathSync(tempDir('oe-e2e-plain-'));
     cleanup.push(plain);
-    const r = await runOe(['--log-format', 'json', 'run', REPO_HEALTH], { cwd: plain });
+    const r = await runWithInvariants([REPO_HEALTH], plain);
     expect(r.code).toBe(1);
     const failed = events(r, 'node.failed');
     expect(failed.map((e) => e.nodeId)).toEqual(['snapshot']);
@@ -119,7 +144,7 @@ describe('weather-stats', () => {
   it('computes per-column statistics of the shipped CSV under for_each', async () => {
     const cwd = realpathSync(tempDir('oe-e2e-weather-'));
     cleanup.push(cwd);
-    const r = await runOe(['--log-format', 'json', 'run', WEATHER_STATS, '--args', JSON.stringify({ report: 'stats.md', top: 2 })], { cwd });
+    const r = await runWithInvariants([WEATHER_STATS, '--args', JSON.stringify({ report: 'stats.md', top: 2 })], cwd);
     expect(r.code, r.stderr).toBe(0);
     expect(nodeIds(r, 'node.completed')).toEqual(['column_stats', 'columns', 'load', 'summarize']);
     const iterations = events(r, 'node.completed').filter((e) => e.nodeId === 'column_stats' && e.iteration !== undefined);
