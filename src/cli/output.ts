@@ -1,7 +1,7 @@
 // Console output through pino (SPEC §4): stdout carries events and results; stderr carries
 // diagnostics. In json format every line of either is one JSON object; in pretty format pino-pretty
 // (loaded only then) prints lines for people.
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Globals } from './globals.js';
 
 /** The two loggers a command writes to. */
@@ -19,6 +19,8 @@ export interface Output {
  * fields are hidden (commands format their own lines for people).
  */
 export async function createOutput(g: Pick<Globals, 'format' | 'level' | 'isTTY'>): Promise<Output> {
+  // pino loads here, not at start-up: `oe --help` and usage errors never pay for it.
+  const { default: pino } = await import('pino');
   const opts = { level: g.level, base: undefined };
   if (g.format === 'json') {
     return {

@@ -42,7 +42,10 @@ export class LogWriter {
   private readonly clock: Clock;
   private readonly secrets: readonly string[];
   private seq = 0;
+  /** An fsync not started yet: appends join it. */
   private pendingSync: Promise<void> | null = null;
+  /** The latest fsync started (or settled). */
+  private inFlight: Promise<void> = Promise.resolve();
   private closed = false;
 
   private constructor(opts: LogWriterOptions, fd: number) {
@@ -93,27 +96,34 @@ export class LogWriter {
   /** Waits for any pending fsync and closes the file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.pendingSync;
+    await this.inFlight;
     this.closed = true;
     closeSync(this.fd);
   }
 
   /**
-   * Resolves once everything appended so far is fsynced. Calls made before a pending fsync starts
-   * share it (group commit).
+   * Resolves once everything appended so far is fsynced (group commit, as database WALs do): at most
+   * one fsync is in flight; appends made while it runs share the one that follows it.
    * @throws {Error} when fsync fails.
    */
   sync(): Promise<void> {
-    this.pendingSync ??= new Promise<void>((resolve, reject) => {
-      // Let every append of this tick join the fsync before it starts.
-      setImmediate(() => {
-        this.pendingSync = null;
-        fsync(this.fd, (err) => (err ? reject(err) : resolve()));
-      });
-    });
-    return this.pendingSync;
+    if (this.pendingSync) return this.pendingSync;
+    const previous = this.inFlight;
+    const next = (async () => {
+      // Wait for the fsync in flight (its own caller handles its failure), and let every append of
+      // this tick join before starting.
+      await previous.then(noop, noop);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.pendingSync = null;
+      await new Promise<void>((resolve, reject) => fsync(this.fd, (err) => (err ? reject(err) : resolve())));
+    })();
+    this.pendingSync = next;
+    this.inFlight = next;
+    return next;
   }
 }
+
+const noop = (): void => {};
 
 /** One write(2) for the whole line; loops only if the kernel writes part of it (disk nearly full). */
 function writeWhole(fd: number, line: string): void {
