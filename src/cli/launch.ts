@@ -177,6 +177,19 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ['SIGUSR2', () => control.pause()],
   ];
   for (const [sig, fn] of signals) process.on(sig, fn);
+  // Issue #2 §5: whatever happens, the log ends with run.completed. A node's code can throw outside
+  // the promise it returned (a callback, a forgotten promise); Node would kill the process mid-log.
+  // Such an error fails the run instead, and its message (never its stack) is printed.
+  const onUncaught = (e: unknown): void => {
+    const error = e instanceof Error ? e : new Error(`non-Error value thrown: ${String(e)}`);
+    output.err.error(
+      { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: error.stack } : {}) },
+      `uncaught ${error.name} outside any node's promise (a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`,
+    );
+    control.fail(error);
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
   let result: RunResult;
   try {
     result = await executeRun({
@@ -206,6 +219,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
   printLastLine(g, output, result, req.resumedFrom);
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
   return result;
 }
 

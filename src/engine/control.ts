@@ -17,6 +17,7 @@ export class RunCancelledError extends Error {
 export class RunControl {
   private readonly abort = new AbortController();
   private current: StopRequest = null;
+  private failed: Error | undefined;
   private readonly listeners = new Set<() => void>();
 
   /** Aborts when the run is cancelled; every node attempt's signal follows it. */
@@ -41,6 +42,24 @@ export class RunControl {
     if (this.current === 'cancel') return;
     this.current = 'cancel';
     this.abort.abort(new RunCancelledError(reason));
+    this.notify();
+  }
+
+  /** The error that ended the run from outside any node (see `fail`), if any. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
+  /**
+   * Ends the run as a failure because of `error`, raised outside any node's promise (an uncaught
+   * exception or unhandled rejection from a node's code): aborts running nodes like a cancel, and the
+   * run ends `failure` with `error` recorded in run.completed. The first error wins.
+   */
+  fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = error;
+    this.current = 'cancel';
+    this.abort.abort(new RunCancelledError(`the run stopped after an uncaught ${error.name}: ${error.message}`));
     this.notify();
   }
 

@@ -132,7 +132,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
         continue;
       }
       if (first.type === 'finish') {
-        status = first.status;
+        status = p.control.failure ? 'failure' : first.status;
         break;
       }
       for (const d of decisions) {
@@ -201,6 +201,7 @@ function completion(p: RunParams, state: RunState, status: RunStatus, durationMs
       usage.costUsd += u.usage.costUsd ?? 0;
     }
   }
+  if (p.control.failure) error = errorRecord(p.control.failure);
   if (internalError) error = { name: 'InternalError', message: errorRecord(internalError).message };
   return {
     type: 'run.completed',
