@@ -24,8 +24,9 @@ export function writeFiles(dir: string, files: { [rel: string]: string }): void 
 
 /**
  * The source of a tool module that appends `nodeId` (or `nodeId[index]` under for_each) to
- * EXECUTIONS_FILE in its experience directory, then runs `body`. In `body`: `input`, `ctx`,
- * `flag(name)` (true when that file exists in the experience directory) and `sleep(ms)`.
+ * EXECUTIONS_FILE in its experience directory, waits while the file `hold-<nodeId>` exists there
+ * (until the run is cancelled), then runs `body`. In `body`: `input`, `ctx`, `flag(name)` (true when
+ * that file exists in the experience directory) and `sleep(ms, value, options)`.
  */
 export function countingTool(body: string): string {
   return `import { appendFileSync, existsSync } from 'node:fs';
@@ -34,7 +35,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export default async function (input, ctx) {
   appendFileSync(join(ctx.experienceDir, '${EXECUTIONS_FILE}'), ctx.nodeId + (ctx.iteration ? '[' + ctx.iteration.index + ']' : '') + '\\n');
   const flag = (name) => existsSync(join(ctx.experienceDir, name));
-  void flag; void sleep;
+  while (flag('hold-' + ctx.nodeId)) await sleep(20, undefined, { signal: ctx.signal });
 ${body}
 }
 `;
@@ -153,7 +154,7 @@ export function eventsOf(events: Obj[], type: string, nodeId?: string): Obj[] {
 }
 
 /** Node ids (`id` or `id[index]`) with a given terminal event, in log order. */
-export function unitsWith(events: Obj[], type: 'node.completed' | 'node.cached' | 'node.failed' | 'node.started'): string[] {
+export function unitsWith(events: Obj[], type: string): string[] {
   return events
     .filter((e) => e.type === type)
     .map((e) => `${e.nodeId as string}${e.iteration ? `[${(e.iteration as { index: number }).index}]` : ''}`);
@@ -237,7 +238,8 @@ export function readLogEvents(ws: string, runId: string): Obj[] {
 /**
  * The "fan-out" experience: a `dataset` node loads items.json (`items`), `each` runs once per item
  * (for_each, concurrency 2) appending one entry to the `array_append` field `results`, and `sum`
- * adds them up. Iteration i fails while the file `fail-each-<i>` exists.
+ * adds them up. Iteration i fails while the file `fail-each-<i>` exists, and waits while
+ * `hold-each-<i>` exists.
  */
 export function fanOut(items: number[]): { [rel: string]: string } {
   return {
@@ -270,7 +272,7 @@ graph:
 `,
     'items.json': JSON.stringify(items),
     'tools/each.mjs': countingTool(`  if (flag('fail-each-' + input.$index)) throw new Error('item ' + input.$index + ' is broken');
-  if (flag('slow-each-' + input.$index)) await sleep(60_000);
+  while (flag('hold-each-' + input.$index)) await sleep(20, undefined, { signal: ctx.signal });
   return { state_delta: { results: [{ index: input.$index, square: input.$item ** 2 }] }, edge_output: input.$item };`),
     'tools/sum.mjs': countingTool(`  return { state_delta: { sum: input._state.results.reduce((s, r) => s + r.square, 0) } };`),
   };
@@ -334,4 +336,36 @@ graph:
     'tools/cities.mjs': countingTool(`  return { state_delta: { cities: [...new Set(input._state.rows.map((r) => r.city))].sort() } };`),
     'tools/line.mjs': countingTool(`  return { state_delta: { line: input._state.count + ' rows: ' + input._state.cities.join(', ') } };`),
   };
+}
+
+/**
+ * Polls a workspace's only run log until `until(events)` holds (torn or partial lines are ignored
+ * while polling). Returns the log's path and events.
+ * @throws when it does not hold within `timeoutMs`.
+ */
+export async function waitForLog(ws: string, until: (events: Obj[]) => boolean, timeoutMs = 20_000): Promise<{ file: string; events: Obj[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: Obj[] = [];
+  while (Date.now() < deadline) {
+    const file = runLogs(ws)[0];
+    if (file) {
+      seen = readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Obj];
+          } catch {
+            return [];
+          }
+        });
+      if (until(seen)) return { file, events: seen };
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the run log never reached the expected point; events so far:\n${seen.map((e) => `${e.type as string} ${(e.nodeId as string) ?? ''}`).join('\n')}`);
+}
+
+/** True when the events hold a `type` event for the unit `unit` (`id` or `id[index]`). */
+export function hasUnit(events: Obj[], type: string, unit: string): boolean {
+  return unitsWith(events, type).includes(unit);
 }
