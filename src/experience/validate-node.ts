@@ -164,8 +164,17 @@ export function checkNodeRefs(node: NodeDef, index: number, scope: NodeScope, si
   }
 }
 
-/** A top-level arg value: `$.a.b` must start with a state field; `$args.x` must name a declared input. */
+/**
+ * An arg value, and every string nested in it (the engine resolves refs element by element):
+ * `$.a.b` must start with a state field; `$args.x` must name a declared input; any other string
+ * starting with `$.` or `$args` is a malformed reference.
+ */
 function checkArgRef(v: Json, at: YamlPath, label: string, fields: string[], inputs: string[], sink: Sink): void {
+  if (Array.isArray(v)) return v.forEach((x, i) => checkArgRef(x, [...at, i], `${label}[${i}]`, fields, inputs, sink));
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) checkArgRef(x, [...at, k], `${label}.${k}`, fields, inputs, sink);
+    return;
+  }
   if (typeof v !== 'string' || !looksLikeRef(v)) return;
   const path = parseStatePath(v);
   const arg = parseArgRef(v);

@@ -275,11 +275,12 @@ describe('validateExperience: each rule, with file:line:col', () => {
   });
 
   it('checks $.path and $args.x args', () => {
-    const r = validate(exp('    - { id: a, kind: tool, impl: tools/a.mjs, args: { x: $.nope, y: $args.nope, z: "$.bad path", w: "$ literal" } }', '', 'inputs:\n  repo: { type: string }\n'));
+    const r = validate(exp('    - { id: a, kind: tool, impl: tools/a.mjs, args: { x: $.nope, y: $args.nope, z: "$.bad path", w: "$ literal", v: [{ u: $.nested }] } }', '', 'inputs:\n  repo: { type: string }\n'));
     expect(lines(r.problems)).toEqual([
       'exp/experience.yaml:13:58: node "a": args.x reads "nope", which is not declared in state.schema',
       'exp/experience.yaml:13:69: node "a": args.y names input "nope", which is not declared in inputs',
       'exp/experience.yaml:13:84: node "a": args.z is not a valid reference: "$.bad path" (expected $.field.sub or $args.name)',
+      'exp/experience.yaml:13:123: node "a": args.v[0].u reads "nested", which is not declared in state.schema',
     ]);
   });
 
