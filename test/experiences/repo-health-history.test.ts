@@ -60,6 +60,17 @@ describe('churn', () => {
     ]);
   });
 
+  it('counts a pure rename as a touched file with no lines changed', async () => {
+    const repo = tempRepo();
+    cleanup.push(repo.dir);
+    repo.write({ 'old.txt': 'one\ntwo\nthree\n' });
+    repo.commit('add');
+    repo.git('mv', 'old.txt', 'new.txt');
+    repo.commit('rename');
+    const { state_delta } = await churn(input({ repo: repo.dir, commits: 1 }), ctx());
+    expect(state_delta.churn).toMatchObject({ commits: 1, added: 0, deleted: 0, authors: [{ files: 1 }] });
+  });
+
   it('gives zero commits for a repository with no commits yet', async () => {
     const repo = tempRepo();
     cleanup.push(repo.dir);

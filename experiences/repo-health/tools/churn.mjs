@@ -1,5 +1,6 @@
 // Commit churn by author over the last N commits: commits, lines added and deleted, files touched
-// (from `git log --numstat`; binary changes count as files but not lines; merges add commits only).
+// (from `git log --numstat`; binary changes count as files but not lines; a renamed file counts only
+// its edited lines; merges add commits only).
 import { positiveInt } from './lib/args.mjs';
 import { git, resolveRepo } from './lib/git.mjs';
 
@@ -73,6 +74,6 @@ export default async function churn(input, ctx) {
     if (signal?.aborted) throw error;
     hasHead = false;
   }
-  const out = hasHead ? await git(dir, ['log', `-n${n}`, '--numstat', '--no-color', '--no-renames', `--format=${LOG_FORMAT}`, '--', '.'], { signal }) : '';
+  const out = hasHead ? await git(dir, ['log', `-n${n}`, '--numstat', '--no-color', '--find-renames', `--format=${LOG_FORMAT}`, '--', '.'], { signal }) : '';
   return { state_delta: { churn: { requested: n, ...churnByAuthor(parseNumstat(out)) } } };
 }
