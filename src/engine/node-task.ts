@@ -14,10 +14,10 @@ import { sleep, type Clock } from '../util/clock.js';
 import { asInputHash, type InputHash, type RunId } from '../util/ids.js';
 import type { RunControl } from './control.js';
 import { errorRecord, executeAttempt } from './execute.js';
-import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
+import { computeInputHash, type HashInputs, type Hasher, type InputHashResult } from './hash.js';
 import { inputBundle, nodeInputs, type NodeInputs, type Plan } from './inputs.js';
 import { mergeDelta, type StateValues } from './merge.js';
-import { memoKey, type Memo } from './memo.js';
+import { memoKey, type Memo, type MemoEntry } from './memo.js';
 import { retryDelayMs } from './retry.js';
 
 /** What a node task needs from the run. */
@@ -68,7 +68,7 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<void>
       args: inputs.args,
       state,
       edges: inputs.edges,
-      files: await hashFiles(tc, runner.files(node)),
+      files: await hashFiles(tc, await runner.files(node, tc.experienceDir)),
       ...modelOf(runner, node, tc),
     };
   } catch (e) {
@@ -127,17 +127,7 @@ async function runUnit(
   const iter: { iteration?: Iteration } = iteration ? { iteration: { index: iteration.index } } : {};
   const hit = node.cache && tc.memo ? tc.memo.get(memoKey(node.id, iteration?.index, inputHash)) : undefined;
   if (hit) {
-    await tc.emit({
-      type: 'node.cached',
-      nodeId: node.id,
-      ...iter,
-      inputHash,
-      hashParts,
-      output: hit.output,
-      fromRunId: hit.fromRunId,
-      ...(hit.durationMs !== undefined ? { savedDurationMs: hit.durationMs } : {}),
-      ...(hit.usage ? { savedUsage: hit.usage } : {}),
-    });
+    await emitCached(tc, node, hit, { inputHash, hashParts }, iteration?.index);
     return { ok: true, output: hit.output };
   }
   for (let attempt = 1; ; attempt++) {
@@ -186,9 +176,24 @@ async function runUnit(
   }
 }
 
+/** Restores a node, or one iteration of it, from the memo: node.cached naming the run that executed it. */
+async function emitCached(tc: TaskContext, node: NodeDef, hit: MemoEntry, hash: InputHashResult, index?: number): Promise<void> {
+  await tc.emit({
+    type: 'node.cached',
+    nodeId: node.id,
+    ...(index !== undefined ? { iteration: { index } } : {}),
+    inputHash: hash.inputHash,
+    hashParts: hash.hashParts,
+    output: hit.output,
+    fromRunId: hit.fromRunId,
+    ...(hit.durationMs !== undefined ? { savedDurationMs: hit.durationMs } : {}),
+    ...(hit.usage ? { savedUsage: hit.usage } : {}),
+  });
+}
+
 /**
  * A for_each node: its own (aggregate) hash covers the whole source array, so an unchanged fan-out is
- * restored with one node.cached; otherwise each iteration is looked up and run on its own, at most
+ * restored whole (one node.cached per iteration, then the node's own); otherwise each iteration is looked up and run on its own, at most
  * `for_each.concurrency` at once, and the node completes with the iterations' deltas merged by index
  * (SPEC §2.5) and their edge outputs as an array (null for a failed iteration).
  */
@@ -204,16 +209,14 @@ async function runForEach(tc: TaskContext, node: NodeDef, runner: NodeRunner, in
   const { inputHash, hashParts } = computeInputHash(tc.hasher, aggregate);
   const hit = node.cache && tc.memo ? tc.memo.get(memoKey(node.id, undefined, inputHash)) : undefined;
   if (hit) {
-    await tc.emit({
-      type: 'node.cached',
-      nodeId: node.id,
-      inputHash,
-      hashParts,
-      output: hit.output,
-      fromRunId: hit.fromRunId,
-      ...(hit.durationMs !== undefined ? { savedDurationMs: hit.durationMs } : {}),
-      ...(hit.usage ? { savedUsage: hit.usage } : {}),
-    });
+    // Restore the iterations too (those the memo holds), so that this log, resumed in turn after
+    // one item changed, still restores the others one by one (issue #3: every log is self-contained).
+    for (let index = 0; index < items.length; index++) {
+      const unit = computeInputHash(tc.hasher, { ...base, item: items[index]!, index });
+      const it = tc.memo!.get(memoKey(node.id, index, unit.inputHash));
+      if (it) await emitCached(tc, node, it, unit, index);
+    }
+    await emitCached(tc, node, hit, { inputHash, hashParts });
     return;
   }
   await tc.emit({ type: 'node.started', nodeId: node.id, inputHash, hashParts, attempt: 1 });

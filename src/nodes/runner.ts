@@ -80,14 +80,15 @@ export interface HashContext {
 
 /**
  * One node kind. Implementations live in nodes/<kind>.ts and export `runner`.
- * - `files`: paths (relative to the experience dir) whose content is part of the input hash (§3.1).
+ * - `files`: paths (relative to the experience dir) whose content is part of the input hash (§3.1);
+ *   it may read files to find them (a tool's local imports).
  * - `model`: the model the node will call, part of the input hash; undefined for non-LLM kinds.
  * - `run`: executes one attempt. Throwing (or rejecting) is a node failure recorded as
  *   `node.failed` with the error's name and message; the engine never lets it escape.
  */
 export interface NodeRunner<N extends NodeDef = NodeDef> {
   kind: N['kind'];
-  files(node: N): string[];
+  files(node: N, experienceDir: string): string[] | Promise<string[]>;
   model?(node: N, ctx: HashContext): string | undefined;
   run(node: N, input: NodeInput, ctx: NodeContext): Promise<NodeResult>;
 }
