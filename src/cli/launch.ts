@@ -190,6 +190,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
+  const restoreStdout = output.format === 'json' ? divertStdout() : () => {};
   let result: RunResult;
   try {
     result = await executeRun({
@@ -213,6 +214,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     });
   } finally {
     for (const [sig, fn] of signals) process.off(sig, fn);
+    restoreStdout();
   }
   if (result.internalError) {
     output.err.error({ err: result.internalError.message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: result.internalError.stack } : {}) }, `internal error: ${result.internalError.message} (this is a bug in oe; please report it)`);
@@ -222,6 +224,21 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
   return result;
+}
+
+/**
+ * SPEC §4: in json format every stdout line is one JSON object. A node's code that prints
+ * (console.log, process.stdout.write) would break `oe … | jq`, so while a run executes, writes through
+ * process.stdout go to stderr. oe's own lines are unaffected: pino writes to fd 1 directly.
+ * @returns the function that restores process.stdout.write.
+ */
+function divertStdout(): () => void {
+  const original = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    (process.stderr.write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = original;
+  };
 }
 
 /** The last stdout line: `run complete` / `resume complete` (SPEC §3.2 (7), issue #2 §8). */
