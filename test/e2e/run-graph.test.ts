@@ -427,6 +427,25 @@ graph:
     expect(r.lines.filter((l) => 'msg' in l)).toEqual([]);
   });
 
+  it('keeps every stdout line one JSON object when a tool prints, sending what it prints to stderr', async () => {
+    const ws = experience(
+      `
+name: chatty
+version: 1.0.0
+state:
+  schema: {}
+graph:
+  nodes:
+    - { id: chatty, kind: tool, impl: tools/chatty.mjs }
+`,
+      { 'tools/chatty.mjs': `export default () => { console.log('progress: 50%'); process.stdout.write('raw line\\n'); console.info({ plain: 'object' }); return {}; };` },
+    );
+    const r = await runChecked(ws);
+    expect(r.stdout).not.toContain('progress: 50%');
+    expect(r.stderr).toContain('progress: 50%');
+    expect(r.stderr).toContain('raw line');
+  });
+
   it('records runtime.concurrency in run.started when --concurrency is not given, and the flag over it', async () => {
     const yaml = `
 name: conc
