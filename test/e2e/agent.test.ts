@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAnthropic, errorReply, textReply, toolReply } from '../helpers/fake-anthropic.js';
-import { collect, readEvents, runLogs, runOe, spawnOe, tempDir } from '../helpers/cli.js';
+import { REPO_ROOT, collect, readEvents, runLogs, runOe, spawnOe, tempDir } from '../helpers/cli.js';
 
 const KEY = 'sk-ant-e2e-SECRET-9f8e7d';
 let fake: FakeAnthropic | undefined;
@@ -226,5 +226,26 @@ describe('oe run with agent nodes', () => {
     expect(r.code).toBe(2);
     expect(r.stdout + r.stderr).toContain('missing_field');
     expect(fake!.requests).toHaveLength(0);
+  });
+});
+
+describe('experiences/review-diff', () => {
+  it('runs offline from its shipped recording, with no key and no network', async () => {
+    const out = join(ws, 'review.md');
+    const r = await runOe(
+      ['--log-format', 'json', '--workspace', ws, 'run', 'experiences/review-diff', '--replay', 'experiences/review-diff/recording',
+        '--args', JSON.stringify({ diff_file: 'experiences/review-diff/sample.diff', output: out })],
+      { cwd: REPO_ROOT, env: { OE_ANTHROPIC_MODEL: 'claude-opus-5-5' } },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const events = readEvents(runLogs(ws)[0]!);
+    const iterations = (id: string) => ofType(events, 'node.completed').filter((e) => e['nodeId'] === id && e['iteration'] !== undefined);
+    expect(iterations('review')).toHaveLength(3);
+    expect(iterations('verify')).toHaveLength(10);
+    expect(ofType(events, 'run.completed')[0]).toMatchObject({ status: 'success', usage: { costUsd: expect.any(Number) } });
+    const review = readFileSync(out, 'utf8');
+    expect(review).toContain('**Risk: high**');
+    expect(review).toContain('### Path traversal in GET /files/:name');
+    expect(review).toContain('## Rejected on verification');
   });
 });
