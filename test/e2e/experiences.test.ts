@@ -1,7 +1,7 @@
 // The bundled experiences, run through the real CLI on real input: repo-health on a scratch git
 // repository (then resumed), weather-stats on its shipped CSV.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fold } from '../../src/log/fold.js';
@@ -115,17 +115,36 @@ describe('repo-health', () => {
     await expectInspectAgrees(first, repo);
   });
 
-  it('re-runs on resume only the scans whose input changed', async () => {
+  it('restores every node on a resume of an unchanged run, executing none (issue #3)', async () => {
     const runId = first.lines[0]!.runId as string;
-    writeFileSync(join(repo, 'README.md'), '# scratch\n\nFIXME: more words\n');
     const resumed = await runOe(['--log-format', 'json', 'resume', runId], { cwd: repo });
     expect(resumed.code, resumed.stderr).toBe(0);
-    // snapshot and report always run (cache: false); the file scans see a new tree fingerprint.
-    expect(nodeIds(resumed, 'node.completed')).toEqual(['languages', 'largest_files', 'report', 'snapshot', 'todos']);
-    expect(nodeIds(resumed, 'node.cached')).toEqual(['churn', 'licenses']);
-    const state = finalState(resumed);
-    expect(state.todos.by_kind).toMatchObject({ TODO: 1, FIXME: 1 });
+    expect(nodeIds(resumed, 'node.cached')).toEqual(REPO_HEALTH_NODES);
+    expect(events(resumed, 'node.started')).toEqual([]);
+    expect(finalState(resumed)).toEqual(finalState(first));
     await expectInspectAgrees(resumed, repo);
+  });
+
+  it('re-executes only the edited tool on resume, and the tools that import an edited helper', async () => {
+    const exp = realpathSync(tempDir('oe-e2e-exp-'));
+    cleanup.push(exp);
+    cpSync(REPO_HEALTH, exp, { recursive: true });
+    const run = await runWithInvariants([exp, '--args', JSON.stringify({ report: 'out/r2.md' })], repo);
+    expect(run.code, run.stderr).toBe(0);
+    const runId = run.lines[0]!.runId as string;
+
+    appendFileSync(join(exp, 'tools', 'todos.mjs'), '\n// an edit that changes the code, not the result\n');
+    const edited = await runOe(['--log-format', 'json', 'resume', runId], { cwd: repo });
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(nodeIds(edited, 'node.completed')).toEqual(['todos']);
+    expect(nodeIds(edited, 'node.cached')).toEqual(REPO_HEALTH_NODES.filter((n) => n !== 'todos'));
+
+    appendFileSync(join(exp, 'tools', 'lib', 'args.mjs'), '\n// a helper edit\n');
+    const helper = await runOe(['--log-format', 'json', 'resume', runId], { cwd: repo });
+    expect(helper.code, helper.stderr).toBe(0);
+    const importers = REPO_HEALTH_NODES.filter((n) => readFileSync(join(exp, 'tools', `${n.replace('_', '-')}.mjs`), 'utf8').includes('./lib/args.mjs'));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(nodeIds(helper, 'node.completed')).toEqual(importers);
   });
 
   it('fails with the path named when the directory is not a git repository', async () => {
@@ -169,11 +188,11 @@ describe('weather-stats', () => {
     expect(readFileSync(join(cwd, 'stats.md'), 'utf8')).toContain('| weather | 2922 | 0 | 5 | sun (1466), rain (1087) |');
     await expectInspectAgrees(r, cwd);
 
-    // Nothing changed: a resume restores everything but summarize, which may write a file (cache: false).
+    // Nothing changed: a resume restores every node.
     const resumed = await runOe(['--log-format', 'json', 'resume', r.lines[0]!.runId as string], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(nodeIds(resumed, 'node.cached')).toEqual(['column_stats', 'columns', 'load']);
-    expect(nodeIds(resumed, 'node.completed')).toEqual(['summarize']);
+    expect(nodeIds(resumed, 'node.cached')).toEqual(['column_stats', 'columns', 'load', 'summarize']);
+    expect(nodeIds(resumed, 'node.completed')).toEqual([]);
     expect(finalState(resumed).summary).toEqual(state.summary);
   });
 });
