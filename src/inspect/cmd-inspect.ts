@@ -63,7 +63,8 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   checkInspectOptions(o);
   const { file } = locateRun(env.workspace, rawRunId);
   if (o.events) return printEvents(file, o, env);
-  const run = await loadRun(file, warnWith(env));
+  // --node lists iterations in full; everything else reads only the summary's fields.
+  const run = await loadRun(file, warnWith(env), { compactIterations: o.node === undefined || o.why !== undefined });
   const pidAlive = isPidAlive(run.state.options?.pid);
   if (o.why !== undefined) return printWhy(run, o.why, pidAlive, env);
   if (o.node !== undefined) {

@@ -10,8 +10,11 @@ export function nodeStatusLabel(n: NodeSummary): string {
   const it = n.iterations;
   if (!it) return base;
   const done = it.completed + it.cached;
-  if (done === it.total) return `${base} (${it.total} item${it.total === 1 ? '' : 's'})`;
-  const parts = [`${done} done`, it.failed && `${it.failed} failed`, it.running && `${it.running} ${n.interrupted ? 'interrupted' : 'running'}`, it.skipped && `${it.skipped} skipped`].filter(Boolean);
+  if (done === it.total) {
+    const how = it.cached === 0 ? '' : it.completed === 0 ? ', all cached' : `: ${it.cached} cached, ${it.completed} executed`;
+    return `${base} (${it.total} item${it.total === 1 ? '' : 's'}${how})`;
+  }
+  const parts = [`${done} done${it.cached ? ` (${it.cached} cached)` : ''}`, it.failed && `${it.failed} failed`, it.running && `${it.running} ${n.interrupted ? 'interrupted' : 'running'}`, it.skipped && `${it.skipped} skipped`].filter(Boolean);
   return `${base} (${it.total} items started: ${parts.join(', ')})`;
 }
 

@@ -33,7 +33,7 @@ export interface WhyReport {
   verdict: WhyVerdict;
   /** One or more sentences for people. */
   summary: string;
-  /** Differing parts (for `inputs-changed`), in the order: definition, args, state, edge, item, index, file, model, cacheVersion, other. */
+  /** Differing parts (for `inputs-changed`), in the order: definition, args, state, edge, items, item, index, file, model, cacheVersion, other. */
   parts: PartChange[];
   inputHash: string | null;
   priorInputHash: string | null;
@@ -52,7 +52,7 @@ export interface PriorNode {
   origin?: { runId: string; unit: UnitState | undefined };
 }
 
-const ORDER = ['definition', 'args', 'state.', 'edge.', 'item', 'index', 'file.', 'model', 'cacheVersion'];
+const ORDER = ['definition', 'args', 'state.', 'edge.', 'items', 'item', 'index', 'file.', 'model', 'cacheVersion'];
 function rank(part: string): number {
   const i = ORDER.findIndex((p) => (p.endsWith('.') ? part.startsWith(p) : part === p));
   return i === -1 ? ORDER.length : i;
@@ -63,6 +63,7 @@ export function describePart(part: string): string {
   if (part === 'definition') return 'node definition';
   if (part === 'args') return 'args';
   if (part === 'item') return 'for_each item';
+  if (part === 'items') return 'for_each items';
   if (part === 'index') return 'for_each index';
   if (part === 'model') return 'model';
   if (part === 'cacheVersion') return 'runner cache version (an oe upgrade)';
@@ -75,7 +76,7 @@ export function describePart(part: string): string {
 /**
  * Compares two sets of hash parts.
  * @returns the parts whose hashes differ, were added (only in `now`) or removed (only in `before`),
- *   in a fixed order (definition, args, state.*, edge.*, item, index, file.*, model, cacheVersion,
+ *   in a fixed order (definition, args, state.*, edge.*, items, item, index, file.*, model, cacheVersion,
  *   others), names sorted within a group.
  */
 export function compareParts(now: { [p: string]: string }, before: { [p: string]: string }): PartChange[] {
