@@ -180,17 +180,22 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
   };
 }
 
-/** The run.completed payload: counts by node status, LLM totals, and the first fatal error. */
+/** The run.completed payload: counts by node status, LLM totals, and the first fatal error in the log. */
 function completion(p: RunParams, state: RunState, status: RunStatus, durationMs: number, internalError?: Error): RunCompletedPayload {
   const counts: RunCounts = { completed: 0, cached: 0, failed: 0, skipped: 0 };
   const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
   let spent = false;
   let error: RunCompletedPayload['error'];
+  let errorSeq = Infinity;
   for (const id of p.plan.graph.order) {
     const n = state.nodes.get(id);
     if (!n) continue;
     if (n.status === 'completed' || n.status === 'cached' || n.status === 'failed' || n.status === 'skipped') counts[n.status]++;
-    if (!error && isFatal(p.plan.graph.nodes.get(id)!, n) && n.error) error = { ...n.error, nodeId: id };
+    // The failure that stopped the run is the first in the log, not the first in topological order.
+    if (isFatal(p.plan.graph.nodes.get(id)!, n) && n.error && (n.endedSeq ?? Infinity) < errorSeq) {
+      error = { ...n.error, nodeId: id };
+      errorSeq = n.endedSeq ?? Infinity;
+    }
     for (const u of [n, ...n.iterations.values()]) {
       if (u.status !== 'completed' || !u.usage) continue;
       spent = true;

@@ -85,6 +85,23 @@ graph:
     expect(r.last!.status).toBe('failure');
   });
 
+  it('names in run.completed.error the node that failed first, not the first in declaration order', async () => {
+    const ws = experience(`
+name: two-failures
+version: 1.0.0
+state:
+  schema: {}
+graph:
+  nodes:
+    - { id: late, kind: tool, impl: tools/trace.mjs, args: { sleep: 250, fail: "late failure" } }
+    - { id: early, kind: tool, impl: tools/trace.mjs, args: { fail: "early failure" } }
+`);
+    const r = await runChecked(ws, ['--concurrency', '2']);
+    expect(r.code).toBe(1);
+    expect(eventsOf(r, 'node.failed').map((e) => e.nodeId)).toEqual(['early', 'late']);
+    expect(r.completed).toMatchObject({ counts: { failed: 2 }, error: { nodeId: 'early', message: 'early failure' } });
+  });
+
   it('retry with linear backoff: fails, waits base_ms × n, starts attempt n + 1, and completes', async () => {
     const ws = experience(BROKEN('{ policy: retry, attempts: 3, backoff: linear, base_ms: 60 }').replace('args: { fail: "disk on fire" }', 'args: { fail_attempts: 2, delta: { b: B } }'));
     const r = await runChecked(ws);
