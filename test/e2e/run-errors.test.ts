@@ -55,6 +55,38 @@ describe('oe run: on_error', () => {
     expect(r.completed!.error).toBeUndefined();
   });
 
+  it('skip on a for_each node: records the failed iterations and completes with those that succeeded', async () => {
+    const ws = experience(
+      `
+name: skip-each
+version: 1.0.0
+state:
+  schema:
+    items: { type: array }
+    out: { type: array, merge: array_append }
+graph:
+  nodes:
+    - { id: list, kind: tool, impl: tools/trace.mjs, args: { delta: { items: [1, 2, 3] } }, writes: [items] }
+    - id: each
+      kind: tool
+      impl: tools/each.mjs
+      writes: [out]
+      for_each: { source: $.items }
+      on_error: { policy: skip }
+    - { id: after, kind: tool, impl: tools/trace.mjs, reads: [out] }
+  edges:
+    - { from: list, to: each }
+    - { from: each, to: after }
+`,
+      { 'tools/each.mjs': `export default (i) => { if (i.$item === 2) throw new Error('no twos'); return { state_delta: { out: i.$item * 10 }, edge_output: i.$item }; };` },
+    );
+    const r = await runChecked(ws);
+    expect(r.code).toBe(0);
+    expect(eventsOf(r, 'node.failed', 'each')).toEqual([expect.objectContaining({ iteration: { index: 1 }, error: { name: 'Error', message: 'no twos' }, willRetry: false })]);
+    expect(eventsOf(r, 'node.completed', 'each').find((e) => !e.iteration)!.output).toEqual({ state_delta: { out: [10, 30] }, edge_output: [1, null, 3] });
+    expect(ws.trace().find((t) => t.node === 'after')!.input._state).toEqual({ out: [10, 30] });
+  });
+
   it('fail_run (the default): starts no new node, lets running ones finish, fails with exit 1 and names the node', async () => {
     const ws = experience(`
 name: fail-run

@@ -2,6 +2,8 @@
 // (SPEC §2.3), datasets, for_each fan-out, fan-in, edge `when` and its skip cascade, state merges, and
 // the console formats. Every run is also checked against the invariants of test/helpers/experience.ts.
 import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readEvents, runLogs, runOe } from '../helpers/cli.js';
 import { eventsOf, maxOverlap, runChecked, runExperience, TRACE_TOOL, writeExperience, type Workspace } from '../helpers/experience.js';
 
 const made: Workspace[] = [];
@@ -96,6 +98,46 @@ graph:
     const r = await runChecked(ws, ['--args', '{"limit": 5}']);
     expect(r.last!.finalState).toEqual({ limit: 5, echo: 5 });
     expect(ws.trace()[0]!.input._state).toEqual({ limit: 5 });
+  });
+});
+
+describe('oe run: where things are', () => {
+  it('runs a CommonJS tool (.cjs) through its module.exports', async () => {
+    const ws = experience(
+      `
+name: cjs
+version: 1.0.0
+state:
+  schema:
+    n: { type: integer }
+graph:
+  nodes:
+    - { id: common, kind: tool, impl: tools/common.cjs, args: { x: 20 }, writes: [n] }
+`,
+      { 'tools/common.cjs': `module.exports = async (input) => ({ state_delta: { n: input.x + 1 } });` },
+    );
+    const r = await runChecked(ws);
+    expect(r.last!.finalState).toEqual({ n: 21 });
+  });
+
+  it('takes the YAML file itself as the path, writes the log under --workspace and records the path relative to it', async () => {
+    const ws = experience(`
+name: where
+version: 1.0.0
+state:
+  schema: {}
+graph:
+  nodes:
+    - { id: only, kind: tool, impl: tools/trace.mjs }
+`);
+    const r = await runOe(['--log-format', 'json', '--workspace', 'store', 'run', 'exp/experience.yaml'], { cwd: ws.root });
+    expect(r.code).toBe(0);
+    expect(runLogs(ws.root)).toEqual([]);
+    const logs = runLogs(join(ws.root, 'store'));
+    expect(logs).toHaveLength(1);
+    const started = readEvents(logs[0]!)[0]!;
+    expect(started.experience).toMatchObject({ name: 'where', version: '1.0.0', path: '../exp/experience.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(r.lines.at(-1)).toMatchObject({ msg: 'run complete', status: 'success', log: `store/.openexpertise/runs/${String(started.runId)}.jsonl` });
   });
 });
 
