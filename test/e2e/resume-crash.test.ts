@@ -10,6 +10,7 @@ import {
   diamond,
   diamondState,
   eventsOf,
+  expectSuccess,
   expectValidLog,
   fanOut,
   fanOutState,
@@ -63,7 +64,7 @@ describe('oe resume after a crash', () => {
 
     const crashedId = crashedEvents[0]!.runId as string;
     const res = await resumeRun(fx, crashedId);
-    expect(res.last.status).toBe('success');
+    expectSuccess(res);
     const executed = takeExecutions(fx.exp);
     expect(sorted(executed)).toEqual(DIAMOND_NODES.filter((n) => !before.includes(n)).sort());
     expect(executed).toContain('square');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   eventsOf,
+  expectSuccess,
   fanOut,
   fanOutState,
   fixture,
@@ -91,13 +92,41 @@ describe('oe resume: for_each', () => {
 
     rmSync(join(fx.exp, 'fail-each-1'));
     const res = await resumeRun(fx, failed.runId);
-    expect(res.last.status).toBe('success');
+    expectSuccess(res);
     expect(takeExecutions(fx.exp)).toEqual(['each[1]', 'sum']);
     expect(sorted(unitsWith(res.events, 'node.cached'))).toEqual(['each[0]', 'each[2]', 'each[3]', 'load']);
     expect(res.finalState).toEqual(fanOutState([1, 2, 3, 4]));
   });
 
-  it('restores a finished fan-out with one node.cached, in a chain of resumes, without duplicating array_append', async () => {
+  it('caches iterations one by one in a resume of a resume whose fan-out was restored whole', async () => {
+    const fx = fresh(fanOut([1, 2, 3, 4]));
+    const run = await runExp(fx);
+    const cached = await resumeRun(fx, run.runId);
+    takeExecutions(fx.exp);
+
+    writeFileSync(join(fx.exp, 'items.json'), JSON.stringify([1, 2, 5, 4]));
+    const res = await resumeRun(fx, cached.runId);
+    expect(takeExecutions(fx.exp)).toEqual(['each[2]', 'sum']);
+    const from = eventsOf(res.events, 'node.cached', 'each').map((e) => [(e.iteration as { index: number }).index, e.fromRunId]);
+    expect(from).toEqual([0, 1, 3].map((i) => [i, run.runId]));
+    expect(res.finalState).toEqual(fanOutState([1, 2, 5, 4]));
+  });
+
+  it('after an iteration failed twice, a third run restores the others from the chain', async () => {
+    const fx = fresh(fanOut([1, 2, 3, 4]));
+    writeFileSync(join(fx.exp, 'fail-each-1'), '');
+    const r0 = await runExp(fx);
+    const r1 = await resumeRun(fx, r0.runId);
+    expect(r1.last.status).toBe('failure');
+    takeExecutions(fx.exp);
+    rmSync(join(fx.exp, 'fail-each-1'));
+    const r2 = await resumeRun(fx, r1.runId);
+    expect(takeExecutions(fx.exp)).toEqual(['each[1]', 'sum']);
+    for (const c of eventsOf(r2.events, 'node.cached', 'each')) expect(c.fromRunId).toBe(r0.runId);
+    expect(r2.finalState).toEqual(fanOutState([1, 2, 3, 4]));
+  });
+
+  it('restores a finished fan-out whole, in a chain of resumes, without duplicating array_append', async () => {
     const fx = fresh(fanOut([3, 1, 2]));
     const run = await runExp(fx);
     takeExecutions(fx.exp);
@@ -105,8 +134,8 @@ describe('oe resume: for_each', () => {
     for (let i = 0; i < 3; i++) {
       const res = await resumeRun(fx, prior.runId);
       expect(takeExecutions(fx.exp)).toEqual([]);
-      expect(unitsWith(res.events, 'node.cached')).toEqual(['load', 'each', 'sum']);
-      expect(eventsOf(res.events, 'node.cached', 'each')[0]!.fromRunId).toBe(run.runId);
+      expect(unitsWith(res.events, 'node.cached')).toEqual(['load', 'each[0]', 'each[1]', 'each[2]', 'each', 'sum']);
+      for (const e of eventsOf(res.events, 'node.cached', 'each')) expect(e.fromRunId).toBe(run.runId);
       expect(res.finalState).toEqual(fanOutState([3, 1, 2]));
       expect((res.finalState.results as unknown[]).length).toBe(3);
       prior = res;

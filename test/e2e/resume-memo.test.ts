@@ -9,6 +9,7 @@ import {
   diamond,
   diamondState,
   eventsOf,
+  expectSuccess,
   fixture,
   logsIn,
   nodesWith,
@@ -35,13 +36,13 @@ describe('oe resume: the memo', () => {
   it('restores every node of a successful run and executes nothing', async () => {
     const fx = fresh(diamond());
     const run = await runExp(fx);
-    expect(run.last.status).toBe('success');
+    expectSuccess(run);
     expect(sorted(takeExecutions(fx.exp))).toEqual(sorted(DIAMOND_NODES));
 
     const t0 = performance.now();
     const res = await resumeRun(fx, run.runId);
     const ms = performance.now() - t0;
-    expect(res.last.status).toBe('success');
+    expectSuccess(res);
     expect(takeExecutions(fx.exp)).toEqual([]);
     expect(eventsOf(res.events, 'node.started')).toEqual([]);
     expect(nodesWith(res.events, 'node.cached')).toEqual(sorted(DIAMOND_NODES));
@@ -70,7 +71,7 @@ describe('oe resume: the memo', () => {
     rmSync(join(fx.exp, 'fail-square'));
     const res = await resumeRun(fx, failed.runId);
     expect(res.result.code).toBe(0);
-    expect(res.last.status).toBe('success');
+    expectSuccess(res);
     expect(sorted(takeExecutions(fx.exp))).toEqual(['report', 'square', 'total']);
     expect(nodesWith(res.events, 'node.cached')).toEqual(['double', 'seed', 'tag']);
     expect(nodesWith(res.events, 'node.completed')).toEqual(['report', 'square', 'total']);

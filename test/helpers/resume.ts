@@ -369,3 +369,9 @@ export async function waitForLog(ws: string, until: (events: Obj[]) => boolean, 
 export function hasUnit(events: Obj[], type: string, unit: string): boolean {
   return unitsWith(events, type).includes(unit);
 }
+
+/** Asserts a run or resume succeeded, showing its failures (and stderr) when it did not. */
+export function expectSuccess(l: Launched): void {
+  const failures = l.events.filter((e) => e.type === 'node.failed').map((e) => `${e.nodeId as string}${e.iteration ? `[${(e.iteration as { index: number }).index}]` : ''}: ${JSON.stringify(e.error)}`);
+  expect(l.last.status, `failures:\n${failures.join('\n')}\nstderr:\n${l.result.stderr}`).toBe('success');
+}
