@@ -131,10 +131,18 @@ export function issueFindings(issues: readonly z.core.$ZodIssue[], opts: { schem
       case 'too_big':
         out.push({ path, message: `${prefix}${subject} must be at most ${String(issue.maximum)}, not ${show(v)}` });
         break;
-      case 'invalid_union':
+      case 'invalid_union': {
+        // A discriminated union names its options (e.g. on_error.policy): list them, with did-you-mean.
+        const options = (issue as { options?: unknown[] }).options;
+        if (Array.isArray(options)) {
+          const values = options.map(String);
+          out.push({ path, message: `${prefix}${subject} must be one of ${values.join(', ')}, not ${show(v)}${typeof v === 'string' ? didYouMean(v, values) : ''}` });
+          break;
+        }
         // z.json() rejects non-JSON (e.g. .nan); other unions carry their own message.
         out.push({ path, message: `${prefix}${issue.message === 'Invalid input' ? `${subject} must be a JSON value, not ${show(v)}` : `${issue.message}, not ${show(v)}`}` });
         break;
+      }
       default:
         // invalid_format and custom: the schema's own message names the field.
         out.push({ path, message: `${prefix}${issue.message.startsWith('Invalid') ? `${subject}: ${issue.message}` : issue.message}${v === undefined ? '' : `, not ${show(v)}`}` });

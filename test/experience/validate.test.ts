@@ -367,6 +367,19 @@ graph:
     ]);
   });
 
+  it('names the on_error policies with did-you-mean, and a node without kind', () => {
+    const r = validate(exp('    - { id: a, kind: tool, impl: tools/a.mjs, on_error: { policy: retyr } }\n    - { id: b, impl: tools/a.mjs }'));
+    expect(lines(r.problems)).toEqual([
+      'exp/experience.yaml:11:67: node "a": on_error.policy must be one of fail_run, skip, retry, not "retyr" (did you mean "retry"?)',
+      'exp/experience.yaml:12:7: node "b" has no kind; kinds are tool, agent, skill, dataset, cli-agent, experience, gate',
+    ]);
+  });
+
+  it('lets $args.x name anything when no inputs are declared (OpenExpertise files)', () => {
+    const r = validate(exp('    - { id: a, kind: tool, impl: tools/a.mjs, args: { x: $args.anything } }\n    - { id: b, kind: agent, prompt: "Use {{$args.whatever}}" }'));
+    expect(r.problems).toEqual([]);
+  });
+
   it('skips file checks when no files are given (a recorded definition)', () => {
     const parsed = parseExperienceYaml(exp('    - { id: a, kind: agent, prompt: prompts/x.md }'), FILE);
     const r = validateExperience(parsed.value, { file: FILE, dir: DIR, locate: parsed.locate });
