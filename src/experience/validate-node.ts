@@ -116,6 +116,10 @@ function checkFiles(node: NodeDef, index: number, scope: NodeScope, sink: Sink):
       }
       return exists(node.impl) || missing(['impl'], 'impl file', node.impl);
     case 'skill':
+      if (!/\.md$/i.test(node.impl)) {
+        sink.at([...base, 'impl'], `${label}: impl must be a SKILL.md file, not ${show(node.impl)}`);
+        return false;
+      }
       return exists(node.impl) || missing(['impl'], 'SKILL.md', node.impl);
     case 'experience': {
       const target = /\.ya?ml$/.test(node.impl) ? node.impl : join(node.impl, 'experience.yaml');

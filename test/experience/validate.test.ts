@@ -199,6 +199,7 @@ describe('validateExperience: each rule, with file:line:col', () => {
     - { id: p, kind: tool, impl: tools/a.py }
     - { id: s, kind: skill, impl: skills/none/SKILL.md }
     - { id: e, kind: experience, impl: kid }
+    - { id: k, kind: skill, impl: skills/s }
     - { id: g, kind: agent, prompt: prompts/none.md }
     - id: d
       kind: dataset
@@ -210,8 +211,9 @@ describe('validateExperience: each rule, with file:line:col', () => {
       'exp/experience.yaml:12:34: node "p": impl must be a JS module (.mjs, .js or .cjs), not "tools/a.py"',
       'exp/experience.yaml:13:35: node "s": SKILL.md "skills/none/SKILL.md" not found (paths are relative to exp/)',
       'exp/experience.yaml:14:40: node "e": child experience "kid/experience.yaml" not found (paths are relative to exp/)',
-      'exp/experience.yaml:15:37: node "g": prompt file "prompts/none.md" not found (paths are relative to exp/)',
-      'exp/experience.yaml:18:34: node "d": dataset file "data/none.csv" not found (paths are relative to exp/)',
+      'exp/experience.yaml:15:35: node "k": impl must be a SKILL.md file, not "skills/s"',
+      'exp/experience.yaml:16:37: node "g": prompt file "prompts/none.md" not found (paths are relative to exp/)',
+      'exp/experience.yaml:19:34: node "d": dataset file "data/none.csv" not found (paths are relative to exp/)',
     ]);
   });
 
