@@ -147,7 +147,8 @@ export default async (input) => {
 
     // The schedules really differ.
     expect(completionOrder(serial, 'b')).toEqual(['b1', 'b2', 'b3', 'b4']);
-    expect(completionOrder(parallel, 'b')).toEqual(['b4', 'b3', 'b2', 'b1']);
+    expect(completionOrder(parallel, 'b')).not.toEqual(['b1', 'b2', 'b3', 'b4']);
+    expect(completionOrder(parallel, 'b').at(-1)).toBe('b1');
     const iterOrder = (r: RunOutcome) => eventsOf(r, 'node.completed', 'fan').filter((e) => e.iteration).map((e) => e.iteration!.index);
     // for_each.concurrency (3) applies within the one node whatever --concurrency is.
     expect(iterOrder(serial)).not.toEqual([0, 1, 2, 3, 4]);
