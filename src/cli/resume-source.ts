@@ -25,7 +25,8 @@ export interface PriorRun {
 }
 
 /**
- * Reads the prior log and decides what the resume runs.
+ * Reads the prior log and decides what the resume runs: the experience, the memo, and the prior args
+ * that experience still declares.
  * Experience: `--experience` if given; else the recorded path if it still exists (and `--no-reload`
  * was not given); else the definition recorded in run.started. stderr says which was used.
  * @throws {NotFoundError} (exit 1) when the log does not exist, naming the runs directory;
@@ -57,7 +58,21 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
   }
   const how = source.definitionSource === 'file' ? `experience file ${workspacePath(g.cwd, source.file!)}` : `the definition recorded in run ${runId}`;
   output.err.info({ definitionSource: source.definitionSource }, `resuming ${runId} with ${how}`);
-  return { args: prior.args, source, memo: buildMemo(events) };
+  return { args: carriedArgs(prior.args, source.experience.inputs, output), source, memo: buildMemo(events) };
+}
+
+/**
+ * The prior run's args that the experience still declares (SPEC §3.2 (3)). An input removed from the
+ * experience since that run is dropped with a warning: the user never typed it, so it must not make
+ * the resume fail as an unknown arg. Args given with `--args` are merged later and checked strictly.
+ * With no inputs declared (an OpenExpertise file), every arg is kept.
+ */
+function carriedArgs(args: { [name: string]: Json }, inputs: { [name: string]: unknown }, output: Output): { [name: string]: Json } {
+  if (Object.keys(inputs).length === 0) return args;
+  const dropped = Object.keys(args).filter((k) => !Object.hasOwn(inputs, k));
+  if (dropped.length === 0) return args;
+  output.err.warn({ dropped }, `the experience no longer declares ${dropped.map((k) => JSON.stringify(k)).join(', ')}; the prior run's value${dropped.length > 1 ? 's are' : ' is'} not used`);
+  return Object.fromEntries(Object.entries(args).filter(([k]) => !dropped.includes(k)));
 }
 
 function fromFile(l: Awaited<ReturnType<typeof loadExperience>>): RunSource {
