@@ -156,6 +156,31 @@ describe('oe resume: which experience', () => {
     expect(res.finalState).toEqual({ ...diamondState(), squared: 27, total: 33, report: '#x=33' });
   });
 
+  it('drops with a warning a prior arg whose input was removed from the experience; --args naming it is still exit 2', async () => {
+    const fx = fresh(diamond());
+    const run = await runExp(fx, ['--args', '{"label":"y"}']);
+    takeExecutions(fx.exp);
+    const yaml = join(fx.exp, 'experience.yaml');
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8')
+        .replace('  label: { type: string, default: "x" }\n', '')
+        .replace('args: { label: $args.label }', 'args: { label: "y" }'),
+    );
+
+    const res = await resumeRun(fx, run.runId);
+    expect(res.result.stderr).toContain('"dropped":["label"]');
+    expect(res.result.stderr).toContain('no longer declares');
+    expect(res.events[0]!.args).toEqual({ base: 3 });
+    // tag's definition changed, so it runs; it gives the same output, so report stays cached.
+    expect(takeExecutions(fx.exp)).toEqual(['tag']);
+    expect(res.finalState).toEqual(diamondState(3, 'y'));
+
+    const given = await oe(fx.ws, ['resume', run.runId, '--args', '{"label":"z"}']);
+    expect(given.code).toBe(2);
+    expect(given.stderr).toContain('unknown arg \\"label\\"');
+  });
+
   it('when the recorded experience no longer validates, exits 2 naming the problem and writes no log', async () => {
     const fx = fresh(diamond());
     const run = await runExp(fx);
