@@ -28,7 +28,7 @@ export function ganttSvg(s: RunSummary): string {
   const span = Math.max(1, tEnd - t0);
   const x = (t: number): number => LABEL_W + ((t - t0) / span) * CHART_W;
   const height = TOP + rows.length * ROW_H + 8;
-  const width = LABEL_W + CHART_W + 20;
+  const width = LABEL_W + CHART_W + 190; // room for the last bars' labels
   const step = tickStep(span);
   const ticks: string[] = [];
   for (let t = 0; t <= span; t += step) {

@@ -1,7 +1,8 @@
 // The graph picture of the HTML report: an SVG with one box per node, coloured by status and marked
 // cached or executed, and the edges between them. Layered layout: a node's column is the longest path
-// to it from a source (Sugiyama et al.'s layering step, without crossing reduction); rows follow the
-// topological order. Pure.
+// to it from a source (the longest-path layering of Sugiyama-style drawing, without crossing
+// reduction), then nodes are pulled right to sit just before their nearest successor so edges stay
+// short; rows follow the topological order. Pure.
 import { esc, STATUS_COLOURS } from './html-escape.js';
 import { fmtDuration, shortId, truncate } from './format.js';
 import type { NodeSummary } from './summary.js';
@@ -12,11 +13,20 @@ const GAP_X = 70;
 const GAP_Y = 22;
 const PAD = 16;
 
-/** Column and row of each node (column = longest path from a source; nodes in the given order). */
+/**
+ * Column and row of each node. `nodes` must be in topological order. Column = longest path from a
+ * source, then (in reverse order) raised to one before the nearest successor's column.
+ */
 export function layers(nodes: readonly Pick<NodeSummary, 'nodeId' | 'preds'>[]): Map<string, { col: number; row: number }> {
   const col = new Map<string, number>();
   const known = new Set(nodes.map((n) => n.nodeId));
+  const succs = new Map<string, string[]>(nodes.map((n) => [n.nodeId, []]));
+  for (const n of nodes) for (const p of n.preds) succs.get(p)?.push(n.nodeId);
   for (const n of nodes) col.set(n.nodeId, Math.max(-1, ...n.preds.filter((p) => known.has(p)).map((p) => col.get(p) ?? 0)) + 1);
+  for (const n of [...nodes].reverse()) {
+    const s = succs.get(n.nodeId)!;
+    if (s.length) col.set(n.nodeId, Math.max(col.get(n.nodeId)!, Math.min(...s.map((x) => col.get(x)!)) - 1));
+  }
   const rows = new Map<number, number>();
   const out = new Map<string, { col: number; row: number }>();
   for (const n of nodes) {
