@@ -184,7 +184,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     const error = e instanceof Error ? e : new Error(`non-Error value thrown: ${String(e)}`);
     output.err.error(
       { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: error.stack } : {}) },
-      `uncaught ${error.name} outside any node's promise (a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`,
+      `uncaught ${error.name} thrown outside any node's promise (usually a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`,
     );
     control.fail(error);
   };
