@@ -92,7 +92,7 @@ const commonFields = {
 
 const model = z.string().optional().describe('The model name.');
 const maxTokens = z.number().int().min(1).optional().describe('Maximum output tokens.');
-const temperature = z.number().min(0).max(2).optional().describe('Sampling temperature.');
+const temperature = z.number().min(0).max(1).optional().describe('Sampling temperature, 0–1 (the Anthropic Messages API range).');
 const implPath = (what: string) => z.string().min(1).describe(`${what}, relative to the experience directory.`);
 
 /** One schema per node kind, keyed by kind (SPEC §2.1). */
