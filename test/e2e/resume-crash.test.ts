@@ -91,6 +91,30 @@ describe('oe resume after a crash', () => {
     expect(res.finalState).toEqual(fanOutState([1, 2, 3, 4, 5]));
   });
 
+  it('resumes a resume that was killed with kill -9: fromRunId still names the run that executed each node', async () => {
+    const fx = fresh(diamond());
+    writeFileSync(join(fx.exp, 'fail-square'), '');
+    const r0 = await runExp(fx); // seed, tag, double; square fails
+    rmSync(join(fx.exp, 'fail-square'));
+    writeFileSync(join(fx.exp, 'hold-total'), '');
+    const child = spawnOe(['--log-format', 'json', 'resume', r0.runId], { cwd: fx.ws });
+    const done = collect(child);
+    const { file, events: seen } = await waitForLog(fx.ws, (es) => es[0]?.runId !== r0.runId && hasUnit(es, 'node.started', 'total'));
+    child.kill('SIGKILL');
+    await done;
+    rmSync(join(fx.exp, 'hold-total'));
+    takeExecutions(fx.exp);
+    const r1 = seen[0]!.runId as string;
+    expect(file).toContain(r1);
+
+    const r2 = await resumeRun(fx, r1);
+    expectSuccess(r2);
+    expect(takeExecutions(fx.exp)).toEqual(['total', 'report']);
+    const from = Object.fromEntries(eventsOf(r2.events, 'node.cached').map((e) => [e.nodeId, e.fromRunId]));
+    expect(from).toEqual({ seed: r0.runId, tag: r0.runId, double: r0.runId, square: r1 });
+    expect(r2.finalState).toEqual(diamondState());
+  });
+
   it('resumes a run cancelled by SIGINT (exit 130): the cancelled node and what follows execute', async () => {
     const fx = fresh(diamond());
     writeFileSync(join(fx.exp, 'hold-square'), '');

@@ -112,7 +112,7 @@ export function expectValidLog(file: string): Obj[] {
   return events;
 }
 
-function launched(ws: string, result: OeResult, msg: string): Launched {
+async function launched(ws: string, result: OeResult, msg: string): Promise<Launched> {
   const last = lastLine(result);
   expect(last.msg, `last stdout line\nstderr:\n${result.stderr}`).toBe(msg);
   const runId = last.runId as string;
@@ -121,13 +121,39 @@ function launched(ws: string, result: OeResult, msg: string): Launched {
   const completed = events[events.length - 1]!;
   expect(last.status).toBe(completed.status);
   expect(result.code).toBe(completed.status === 'success' ? 0 : completed.status === 'cancelled' ? 130 : 1);
+  await expectLogAgrees(logFile, last);
   return { result, last, runId, logFile, events, finalState: last.finalState as Obj };
+}
+
+/**
+ * STYLE §4's invariant, from the outside: folding the log with oe's own reader and fold gives the
+ * final state the CLI printed (the merge of every node's delta in the fixed order, SPEC §2.5) and
+ * the counts run.completed recorded.
+ */
+export async function expectLogAgrees(logFile: string, last: Obj): Promise<void> {
+  const [{ readLog }, { fold }, { finalState, seedState }, { buildGraph }, { experienceFromDefinition }] = await Promise.all([
+    import('../../src/log/reader.js'),
+    import('../../src/log/fold.js'),
+    import('../../src/engine/inputs.js'),
+    import('../../src/experience/graph.js'),
+    import('../../src/experience/load.js'),
+  ]);
+  const { events, warnings } = await readLog(logFile);
+  expect(warnings).toEqual([]);
+  const state = fold(events);
+  const experience = experienceFromDefinition(state.definition, { file: logFile, dir: dirname(logFile), checkFiles: false });
+  const plan = { experience, graph: buildGraph(experience), args: state.args, seed: seedState(experience, state.args) };
+  expect(finalState(plan, state), 'the fold of the log gives the printed final state').toEqual(last.finalState);
+  const counts = { completed: 0, cached: 0, failed: 0, skipped: 0 };
+  for (const n of state.nodes.values()) if (n.status in counts) counts[n.status as keyof typeof counts]++;
+  const completed = events[events.length - 1]!;
+  expect(completed.type === 'run.completed' ? completed.counts : undefined).toEqual(counts);
 }
 
 /** `oe run exp` to completion (any status); checks the last line and the log. */
 export async function runExp(fx: Fixture, extra: string[] = []): Promise<Launched> {
   const r = await oe(fx.ws, ['run', 'exp', ...extra]);
-  return launched(fx.ws, r, 'run complete');
+  return await launched(fx.ws, r, 'run complete');
 }
 
 /**
@@ -141,7 +167,7 @@ export async function resumeRun(fx: Fixture, priorId: string, extra: string[] = 
   const before = sha256File(prior);
   const r = await oe(fx.ws, ['resume', priorId, ...extra]);
   expect(sha256File(prior), 'the prior log is unchanged').toBe(before);
-  const l = launched(fx.ws, r, 'resume complete');
+  const l = await launched(fx.ws, r, 'resume complete');
   expect(l.runId).not.toBe(priorId);
   expect(l.last.originalRunId).toBe(priorId);
   expect(l.events[0]!.resumedFrom).toBe(priorId);
@@ -339,7 +365,7 @@ graph:
 }
 
 /**
- * Polls a workspace's only run log until `until(events)` holds (torn or partial lines are ignored
+ * Polls a workspace's newest run log until `until(events)` holds (torn or partial lines are ignored
  * while polling). Returns the log's path and events.
  * @throws when it does not hold within `timeoutMs`.
  */
@@ -347,7 +373,7 @@ export async function waitForLog(ws: string, until: (events: Obj[]) => boolean, 
   const deadline = Date.now() + timeoutMs;
   let seen: Obj[] = [];
   while (Date.now() < deadline) {
-    const file = runLogs(ws)[0];
+    const file = runLogs(ws).at(-1);
     if (file) {
       seen = readFileSync(file, 'utf8')
         .split('\n')
