@@ -44,16 +44,18 @@ export async function sendRequest(req: LlmRequest, opts: SendOptions): Promise<L
   for (let retriesRemaining = opts.maxRetries; ; retriesRemaining--) {
     if (opts.signal.aborted) throw opts.signal.reason;
     let failure: { status: number | null; headers?: HeaderGetter; retryable: boolean; message: string };
+    // The SDK's `timeout` stops at the response headers; this signal also cuts a body that stalls.
+    const timer = opts.timeoutMs !== undefined ? AbortSignal.timeout(opts.timeoutMs) : undefined;
     try {
       const msg = await client.messages.create(req as unknown as Parameters<typeof client.messages.create>[0], {
-        signal: opts.signal,
+        signal: timer ? AbortSignal.any([opts.signal, timer]) : opts.signal,
         maxRetries: 0,
         ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
       });
       return JSON.parse(JSON.stringify(msg)) as LlmResponse;
     } catch (err) {
       if (opts.signal.aborted) throw opts.signal.reason;
-      failure = classify(sdk, err);
+      failure = timer?.aborted ? { status: null, retryable: true, message: 'request timed out' } : classify(sdk, err);
     }
     const message = redact(failure.message, opts.apiKey);
     if (!failure.retryable) throw new LlmRequestError(`Anthropic API request failed: ${message}`, failure.status);

@@ -1,5 +1,6 @@
 // Errors an LLM node fails with. The engine records `{name, message}` (SPEC §3); messages never hold
 // the API key (see redact.ts) and each says what to do next.
+import type { Usage } from '../log/events.js';
 
 /** Base of the LLM errors below. */
 export class LlmError extends Error {
@@ -37,7 +38,15 @@ export class LlmRequestError extends LlmError {
 }
 
 /** The reply did not match the node's schema, also after the one re-ask. Lists every problem. */
-export class SchemaMismatchError extends LlmError {}
+export class SchemaMismatchError extends LlmError {
+  constructor(
+    message: string,
+    /** What the two requests cost, though they produced no output. */
+    readonly usage?: Usage,
+  ) {
+    super(message);
+  }
+}
 
 /** The reply cannot become the node's output (no text, wrong `writes`, a SKILL.md without body). */
 export class LlmOutputError extends LlmError {}

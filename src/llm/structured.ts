@@ -67,11 +67,10 @@ export async function askForObject(base: BaseRequest, schema: { [k: string]: Jso
   const usage = addUsage(a.usage, b.usage);
   const checkB = check(b.response, schema, writes);
   if (checkB.problems.length === 0) return { value: checkB.value!, usage };
-  const err = new SchemaMismatchError(
+  throw new SchemaMismatchError(
     `node ${ctx.nodeId}: the reply did not match the schema, also after one re-ask:\n${checkB.problems.map((p) => `- ${p}`).join('\n')}`,
+    usage,
   );
-  (err as SchemaMismatchError & { usage?: Usage }).usage = usage;
-  throw err;
 }
 
 function check(res: LlmResponse, schema: { [k: string]: Json }, writes: string[]): { problems: string[]; value?: { [k: string]: Json }; toolUseId?: string } {

@@ -25,6 +25,8 @@ export interface FakeReply {
   hang?: boolean;
   /** Answer after this many ms. */
   delayMs?: number;
+  /** Send the status, the headers and the first bytes of the body, then stall. */
+  hangBody?: boolean;
 }
 
 /** A reply, or a function of the request that makes one. */
@@ -171,6 +173,12 @@ export class FakeAnthropic {
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     const text = JSON.stringify(reply.body ?? {});
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_fake_${this.requests.length}`, ...reply.headers });
+    if (reply.hangBody) {
+      this.pending.add(res);
+      res.on('close', () => this.pending.delete(res));
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
     res.end(text);
   }
 }

@@ -146,6 +146,7 @@ describe('agent node: schema output', () => {
     expect((err as Error).name).toBe('SchemaMismatchError');
     expect((err as Error).message).toMatch(/did not match the schema, also after one re-ask/);
     expect((err as Error).message).toContain('has property "extra", which is not allowed');
+    expect((err as Error & { usage?: unknown }).usage).toMatchObject({ inputTokens: 200, outputTokens: 40 });
     expect(fake.messageRequests).toHaveLength(2);
   });
 
@@ -236,6 +237,14 @@ describe('agent node: resilience', () => {
     expect((err as Error).message).toMatch(/failed after 2 attempts: request timed out/);
     expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), reason: 'request timed out' }]);
     expect(fake.messageRequests).toHaveLength(2);
+  });
+
+  it('times out a response whose body stalls after the headers', async () => {
+    fake.enqueue({ hangBody: true, ...textReply('never finished') }, textReply('second try'));
+    const ctx = nodeContext(llm());
+    const out = await runner.run(agentNode({ max_retries: 1, request_timeout: 300 } as never), input, ctx);
+    expect(out.state_delta).toEqual({ greeting: 'second try' });
+    expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), reason: 'request timed out' }]);
   });
 
   it('takes the run-wide maxRetries and requestTimeoutMs when the node sets none', async () => {
