@@ -49,7 +49,7 @@ export interface LlmSettings {
 export interface NodeContext {
   runId: RunId;
   nodeId: NodeId;
-  /** Fires on node timeout, `fail_run` elsewhere in the graph, or cancellation. */
+  /** Fires on the node's timeout or when the run is cancelled; a `fail_run` elsewhere lets running nodes finish. */
   signal: AbortSignal;
   log: NodeLogger;
   /** Absolute path of the experience directory. */
