@@ -63,8 +63,8 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   checkInspectOptions(o);
   const { file } = locateRun(env.workspace, rawRunId);
   if (o.events) return printEvents(file, o, env);
-  // --node lists iterations in full; everything else reads only the summary's fields.
-  const run = await loadRun(file, warnWith(env), { compactIterations: o.node === undefined || o.why !== undefined });
+  // --node and --why read each iteration in full; everything else reads only the summary's fields.
+  const run = await loadRun(file, warnWith(env), { compactIterations: o.node === undefined && o.why === undefined });
   const pidAlive = isPidAlive(run.state.options?.pid);
   if (o.why !== undefined) return printWhy(run, o.why, pidAlive, env);
   if (o.node !== undefined) {
@@ -112,7 +112,7 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
   if (s.resumedFrom) {
     const priorFile = logFile(env.workspace, s.resumedFrom);
     if (existsSync(priorFile)) {
-      const p = await loadRun(priorFile, warnWith(env));
+      const p = await loadRun(priorFile, warnWith(env), { compactIterations: false });
       const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
       prior = { runId: s.resumedFrom, unit: pu, inDefinition: definitionGraph(p.state.definition).defs.has(nodeId) };
       if (pu?.status === 'cached' && !pu.hashParts && pu.fromRunId && pu.fromRunId !== s.resumedFrom) {

@@ -20,8 +20,8 @@ export interface LoadOptions {
    * Drop what the summary never reads from each finished for_each iteration (its output, hash parts
    * and times) right after `evolve` applied its terminal event, and share usage model strings. The
    * fold keeps every iteration's output; on a 1M-event log (~500k iterations) that alone is ~430 MB
-   * of heap, compacted it is ~190 MB (scripts/bench/inspect.mjs). Default true; `--node` turns it off
-   * to list each iteration in full.
+   * of heap, compacted it is ~190 MB (scripts/bench/inspect.mjs). Default true; `--node` and `--why`
+   * turn it off to read each iteration in full.
    */
   compactIterations?: boolean;
 }

@@ -11,6 +11,10 @@ export function renderWhyText(w: WhyReport): string {
     out.push('differing input parts:');
     for (const p of w.parts) out.push(`  - ${p.text}  [${p.part}]`);
   }
+  if (w.iterations?.listed.length) {
+    out.push(`items executed (first ${w.iterations.listed.length} of ${w.iterations.executed}):`);
+    for (const i of w.iterations.listed) out.push(`  [${i.index}] ${i.verdict}${i.parts.length ? `: ${i.parts.map((p) => p.text).join('; ')}` : ''}`);
+  }
   if (w.inputHash || w.priorInputHash) out.push(`input hash: ${w.priorInputHash ?? '–'} (prior) → ${w.inputHash ?? '–'} (this run)`);
   return out.join('\n');
 }

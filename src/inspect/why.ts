@@ -39,6 +39,66 @@ export interface WhyReport {
   priorInputHash: string | null;
   /** For cached nodes: the run that really executed it. */
   fromRunId: string | null;
+  /** For a for_each node: how its items fared against the prior run's items of the same index. */
+  iterations: IterationsWhy | null;
+}
+
+/** One for_each item of --why. */
+export interface IterationWhy {
+  index: number;
+  verdict: 'cached' | 'not-in-prior' | 'prior-not-completed' | 'inputs-changed' | 'parts-unknown' | 'same-inputs';
+  parts: PartChange[];
+}
+
+/** The items of a for_each node in --why: counts, and the first MAX_LISTED_ITEMS items not cached. */
+export interface IterationsWhy {
+  total: number;
+  cached: number;
+  executed: number;
+  listed: IterationWhy[];
+}
+
+/** Items listed by --why at most. */
+export const MAX_LISTED_ITEMS = 20;
+
+/**
+ * Compares a for_each node's items with the prior run's items of the same index.
+ * @returns null when the node has no iterations in this run.
+ */
+export function explainIterations(now: ReadonlyMap<number, UnitState>, before: ReadonlyMap<number, UnitState> | undefined): IterationsWhy | null {
+  if (now.size === 0) return null;
+  const out: IterationsWhy = { total: now.size, cached: 0, executed: 0, listed: [] };
+  for (const index of [...now.keys()].sort((a, b) => a - b)) {
+    const u = now.get(index)!;
+    if (u.status === 'cached') {
+      out.cached++;
+      continue;
+    }
+    if (u.status === 'pending' || u.status === 'skipped') continue;
+    out.executed++;
+    if (out.listed.length >= MAX_LISTED_ITEMS) continue;
+    const p = before?.get(index);
+    let item: IterationWhy;
+    if (!p || p.status === 'pending') item = { index, verdict: 'not-in-prior', parts: [] };
+    else {
+      const parts = u.hashParts && p.hashParts ? compareParts(u.hashParts, p.hashParts) : [];
+      if (p.status !== 'completed' && p.status !== 'cached') item = { index, verdict: 'prior-not-completed', parts };
+      else if (p.inputHash === u.inputHash) item = { index, verdict: 'same-inputs', parts };
+      else if (!u.hashParts || !p.hashParts) item = { index, verdict: 'parts-unknown', parts };
+      else item = { index, verdict: 'inputs-changed', parts };
+    }
+    out.listed.push(item);
+  }
+  return out;
+}
+
+function itemsSentence(it: IterationsWhy | null): string {
+  if (!it) return '';
+  const first = it.listed[0];
+  const why = first
+    ? `; e.g. item ${first.index}: ${first.verdict === 'not-in-prior' ? 'not in the prior run' : first.verdict === 'prior-not-completed' ? 'did not complete in the prior run' : first.parts.length ? first.parts.map((p) => p.text).join(', ') : first.verdict.replace(/-/g, ' ')}`
+    : '';
+  return ` Items: ${it.total}, ${it.cached} restored from the memo, ${it.executed} executed${why}.`;
 }
 
 /** A node of the prior run as the caller found it: its unit, and the run its hash parts came from. */
@@ -95,7 +155,8 @@ export function compareParts(now: { [p: string]: string }, before: { [p: string]
 
 /**
  * Explains why `unit` (a node of run `runId`) was cached or executed.
- * @param unit the node's unit in this run; undefined when the log never mentions it.
+ * @param unit the node's unit in this run (a NodeState, whose for_each `iterations` are compared with
+ *   the prior node's by index); undefined when the log never mentions it.
  * @param opts.cache the node's `cache` setting from the definition (false: always executes).
  * @param opts.resumedFrom the run's `resumedFrom`; null for a fresh run.
  * @param prior the prior run's node; null when the prior log is missing.
@@ -103,12 +164,14 @@ export function compareParts(now: { [p: string]: string }, before: { [p: string]
 export function explainWhy(
   runId: string,
   nodeId: string,
-  unit: UnitState | undefined,
+  unit: (UnitState & { iterations?: ReadonlyMap<number, UnitState> }) | undefined,
   opts: { cache: boolean; resumedFrom: string | null },
   prior: PriorNode | null,
 ): WhyReport {
-  const base = { runId, nodeId, priorRunId: opts.resumedFrom, parts: [] as PartChange[], inputHash: unit?.inputHash ?? null, priorInputHash: prior?.unit?.inputHash ?? null, fromRunId: unit?.fromRunId ?? null };
-  const r = (verdict: WhyVerdict, summary: string, parts: PartChange[] = []): WhyReport => ({ ...base, verdict, summary, parts });
+  const priorIterations = (prior?.unit as { iterations?: ReadonlyMap<number, UnitState> } | undefined)?.iterations;
+  const iterations = unit?.iterations && opts.resumedFrom ? explainIterations(unit.iterations, priorIterations) : null;
+  const base = { runId, nodeId, priorRunId: opts.resumedFrom, parts: [] as PartChange[], inputHash: unit?.inputHash ?? null, priorInputHash: prior?.unit?.inputHash ?? null, fromRunId: unit?.fromRunId ?? null, iterations };
+  const r = (verdict: WhyVerdict, summary: string, parts: PartChange[] = []): WhyReport => ({ ...base, verdict, summary: summary + (verdict === 'cached' || verdict === 'not-run' ? '' : itemsSentence(iterations)), parts });
   if (unit?.status === 'cached') {
     const origin = unit.fromRunId && unit.fromRunId !== opts.resumedFrom ? `; it was really executed by run ${unit.fromRunId}` : '';
     return r('cached', `${nodeId} was cached: its input hash ${unit.inputHash} matched a completed node of the prior run ${opts.resumedFrom ?? '?'}, so its output was restored from that log instead of executing it${origin}.`);

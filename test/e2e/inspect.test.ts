@@ -187,6 +187,13 @@ describe('golden logs through the CLI', () => {
     expect(w.parts.map((p: any) => p.text)).toEqual(['file prompts/review.md changed']);
   });
 
+  it('a log without run.completed whose pid is alive is running, not crashed', async () => {
+    const live = new LogBuilder({ runId: '01a1f866-0d00-7000-8000-00000000a11e' }).started(experience('live', [{ id: 'a' }], []), { options: { pid: process.pid } }).nodeStarted('a');
+    live.writeTo(ws);
+    expect(json(await oe(ws, 'inspect', live.runId, '--json'))).toMatchObject({ status: 'running', pid: process.pid, crash: null });
+    expect(jsonLines(await oe(ws, 'runs')).find((x) => x.runId === live.runId)).toMatchObject({ status: 'running' });
+  });
+
   it('a paused run reports its pending nodes', async () => {
     expect(json(await oe(ws, 'inspect', IDS.paused, '--json'))).toMatchObject({ status: 'paused', paused: { pending: ['review', 'count_todos', 'decide'] } });
   });

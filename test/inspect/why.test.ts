@@ -113,3 +113,29 @@ describe('explainWhy', () => {
     expect(explainWhy(NOW, 'report', unit(fresh, 'report'), { cache: true, resumedFrom: PRIOR }, null).verdict).toBe('prior-log-missing');
   });
 });
+
+describe('explainWhy for a for_each node', () => {
+  it('compares items with the prior run\'s items of the same index', () => {
+    const def = experience('f', [{ id: 'r' }], []);
+    const before = new LogBuilder({ runId: PRIOR }).started(def).nodeStarted('r', { hashParts: P });
+    before.executes('r', { index: 0, hashParts: { ...P, item: 'i0' } });
+    before.nodeStarted('r', { index: 1, hashParts: { ...P, item: 'i1' } }).failed('r', { index: 1 });
+    before.failed('r');
+    const now = new LogBuilder({ runId: NOW }).started(def, { resumedFrom: PRIOR }).nodeStarted('r', { hashParts: P });
+    now.cached('r', { index: 0, fromRunId: PRIOR, hashParts: { ...P, item: 'i0' } });
+    now.executes('r', { index: 1, hashParts: { ...P, item: 'i1' } });
+    now.executes('r', { index: 2, hashParts: { ...P, item: 'i2' } }).completed('r');
+    const w = explainWhy(NOW, 'r', unit(now, 'r'), { cache: true, resumedFrom: PRIOR }, prior(before, 'r'));
+    expect(w.verdict).toBe('prior-not-completed');
+    expect(w.iterations).toEqual({
+      total: 3,
+      cached: 1,
+      executed: 2,
+      listed: [
+        { index: 1, verdict: 'prior-not-completed', parts: [] },
+        { index: 2, verdict: 'not-in-prior', parts: [] },
+      ],
+    });
+    expect(w.summary).toContain('Items: 3, 1 restored from the memo, 2 executed; e.g. item 1: did not complete in the prior run.');
+  });
+});
