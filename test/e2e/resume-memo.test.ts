@@ -13,8 +13,8 @@ import {
   fixture,
   logsIn,
   nodesWith,
-  oe,
   readLogEvents,
+  resumeRefused,
   resumeRun,
   runExp,
   sorted,
@@ -135,7 +135,7 @@ describe('oe resume: the memo', () => {
     const fx = fresh(diamond());
     const run = await runExp(fx);
     takeExecutions(fx.exp);
-    const r = await oe(fx.ws, ['resume', run.runId, '--args', '{"base":"four"}']);
+    const r = await resumeRefused(fx, run.runId, ['--args', '{"base":"four"}']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('base');
     expect(logsIn(fx.ws)).toEqual([run.logFile]);

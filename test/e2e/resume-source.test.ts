@@ -15,6 +15,7 @@ import {
   logsIn,
   nodesWith,
   oe,
+  resumeRefused,
   resumeRun,
   runExp,
   sha256File,
@@ -69,7 +70,9 @@ describe('oe resume <runId>', () => {
     const fx = fresh(diamond());
     const run = await runExp(fx);
     takeExecutions(fx.exp);
+    const sha = sha256File(run.logFile);
     const r = await oe(fx.ws, ['resume', run.runId.toUpperCase()]);
+    expect(sha256File(run.logFile)).toBe(sha);
     expect(r.code).toBe(0);
     expect(r.lines.at(-1)).toMatchObject({ msg: 'resume complete', originalRunId: run.runId, status: 'success' });
     expect(takeExecutions(fx.exp)).toEqual([]);
@@ -176,7 +179,7 @@ describe('oe resume: which experience', () => {
     expect(takeExecutions(fx.exp)).toEqual(['tag']);
     expect(res.finalState).toEqual(diamondState(3, 'y'));
 
-    const given = await oe(fx.ws, ['resume', run.runId, '--args', '{"label":"z"}']);
+    const given = await resumeRefused(fx, run.runId, ['--args', '{"label":"z"}']);
     expect(given.code).toBe(2);
     expect(given.stderr).toContain('unknown arg \\"label\\"');
   });
@@ -187,11 +190,9 @@ describe('oe resume: which experience', () => {
     takeExecutions(fx.exp);
     const yaml = join(fx.exp, 'experience.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('- { from: tag, to: report }', '- { from: tag, to: reprot }'));
-    const sha = sha256File(run.logFile);
-    const r = await oe(fx.ws, ['resume', run.runId]);
+    const r = await resumeRefused(fx, run.runId);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('reprot');
-    expect(sha256File(run.logFile)).toBe(sha);
     expect(logsIn(fx.ws)).toEqual([run.logFile]);
     expect(takeExecutions(fx.exp)).toEqual([]);
   });

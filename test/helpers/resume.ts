@@ -157,6 +157,19 @@ export async function runExp(fx: Fixture, extra: string[] = []): Promise<Launche
 }
 
 /**
+ * `oe resume <priorId>` for a resume expected not to start (a usage, validation or log error):
+ * checks that the prior log is byte-for-byte unchanged and returns the process's result.
+ */
+export async function resumeRefused(fx: Fixture, priorId: string, extra: string[] = []): Promise<OeResult> {
+  const prior = logPath(fx.ws, priorId);
+  const before = sha256File(prior);
+  const r = await oe(fx.ws, ['resume', priorId, ...extra]);
+  expect(sha256File(prior), 'the prior log is unchanged').toBe(before);
+  expect(r.code).not.toBe(0);
+  return r;
+}
+
+/**
  * `oe resume <priorId>` to completion (any status). Checks what every resume must do (SPEC §3.2):
  * the prior log is byte-for-byte unchanged, the new log is valid and names the prior run in
  * `run.started.resumedFrom`, and the last stdout line is `resume complete` with
