@@ -60,7 +60,7 @@ export async function sendRequest(req: LlmRequest, opts: SendOptions): Promise<L
     const message = redact(failure.message, opts.apiKey);
     if (!failure.retryable) throw new LlmRequestError(`Anthropic API request failed: ${message}`, failure.status);
     if (retriesRemaining <= 0) {
-      throw new LlmRequestError(`Anthropic API request failed after ${opts.maxRetries + 1} attempts: ${message}`, failure.status);
+      throw new LlmRequestError(`Anthropic API request failed after ${opts.maxRetries + 1} attempts: ${message}`, failure.status, true);
     }
     const waitMs = retryWaitMs(failure.headers, retriesRemaining, opts.maxRetries);
     opts.onRetry({ status: failure.status, waitMs, reason: message });

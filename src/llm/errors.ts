@@ -2,8 +2,12 @@
 // the API key (see redact.ts) and each says what to do next.
 import type { Usage } from '../log/events.js';
 
-/** Base of the LLM errors below. */
+/**
+ * Base of the LLM errors below. `retryable` says whether another node attempt (`on_error: retry`)
+ * could succeed; false for failures that only a change of settings or inputs can fix.
+ */
 export class LlmError extends Error {
+  readonly retryable: boolean = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -11,10 +15,13 @@ export class LlmError extends Error {
 }
 
 /** No ANTHROPIC_API_KEY and no `--replay`: the node cannot call the API. */
-export class MissingApiKeyError extends LlmError {}
+export class MissingApiKeyError extends LlmError {
+  override readonly retryable = false;
+}
 
 /** `--replay` had no recording for a request. Carries the request hash and the nearest recording. */
 export class RecordingNotFoundError extends LlmError {
+  override readonly retryable = false;
   constructor(
     readonly requestHash: string,
     message: string,
@@ -24,16 +31,22 @@ export class RecordingNotFoundError extends LlmError {
 }
 
 /** A recording file that is not a recording (bad JSON, wrong shape). */
-export class RecordingFormatError extends LlmError {}
+export class RecordingFormatError extends LlmError {
+  override readonly retryable = false;
+}
 
 /** The API answered with an error, or could not be reached, after the retries it allows. */
 export class LlmRequestError extends LlmError {
+  override readonly retryable: boolean;
   constructor(
     message: string,
     /** HTTP status, or null for a connection error or timeout. */
     readonly status: number | null,
+    /** True when the request failed for a transient reason (429, 5xx, timeout) and ran out of retries. */
+    transient = false,
   ) {
     super(message);
+    this.retryable = transient;
   }
 }
 
@@ -49,4 +62,6 @@ export class SchemaMismatchError extends LlmError {
 }
 
 /** The reply cannot become the node's output (no text, wrong `writes`, a SKILL.md without body). */
-export class LlmOutputError extends LlmError {}
+export class LlmOutputError extends LlmError {
+  override readonly retryable = false;
+}

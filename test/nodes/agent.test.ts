@@ -189,6 +189,7 @@ describe('agent node: resilience', () => {
     const err = await runner.run(agentNode({ max_retries: 2 } as never), input, ctx).catch((e: Error) => e);
     expect((err as Error).name).toBe('LlmRequestError');
     expect((err as Error).message).toMatch(/failed after 3 attempts: 500 api_error: internal \(request-id req_fake_\d+\)/);
+    expect((err as Error & { retryable?: boolean }).retryable).toBe(true);
     expect(fake.messageRequests).toHaveLength(3);
     expect(ctx.retries.map((r) => r.status)).toEqual([500, 500]);
     expect(ctx.retries[0]!.waitMs).toBeGreaterThanOrEqual(375);
@@ -200,7 +201,10 @@ describe('agent node: resilience', () => {
   it('does not retry a 400', async () => {
     fake.enqueue(errorReply(400, 'invalid_request_error', 'bad field'));
     const ctx = nodeContext(llm());
-    await expect(runner.run(agentNode(), input, ctx)).rejects.toThrow(/Anthropic API request failed: 400 invalid_request_error: bad field/);
+    await expect(runner.run(agentNode(), input, ctx)).rejects.toMatchObject({
+      message: expect.stringMatching(/Anthropic API request failed: 400 invalid_request_error: bad field/),
+      retryable: false,
+    });
     expect(ctx.retries).toEqual([]);
     expect(fake.messageRequests).toHaveLength(1);
   });
@@ -260,6 +264,7 @@ describe('agent node: the API key', () => {
     const err = await runner.run(agentNode(), input, nodeContext({ baseURL: fake.baseURL })).catch((e: Error) => e);
     expect((err as Error).name).toBe('MissingApiKeyError');
     expect((err as Error).message).toMatch(/ANTHROPIC_API_KEY is not set.*--replay/);
+    expect((err as Error & { retryable?: boolean }).retryable).toBe(false);
     expect(fake.requests).toHaveLength(0);
   });
 
