@@ -15,6 +15,7 @@ import {
   runExp,
   sorted,
   table,
+  trail,
   takeExecutions,
   unitsWith,
   type Fixture,
@@ -142,3 +143,22 @@ describe('oe resume: for_each', () => {
     }
   });
 });
+
+describe('oe resume: array_append fields', () => {
+  it('holds each node\'s entry once, whether it was restored or executed, through a chain of resumes', async () => {
+    const fx = fresh(trail());
+    writeFileSync(join(fx.exp, 'fail-second'), '');
+    const failed = await runExp(fx);
+    expect(failed.finalState).toEqual({ trail: ['first'] });
+    rmSync(join(fx.exp, 'fail-second'));
+    takeExecutions(fx.exp);
+
+    const fixed = await resumeRun(fx, failed.runId);
+    expect(takeExecutions(fx.exp)).toEqual(['second', 'third']);
+    expect(fixed.finalState).toEqual({ trail: ['first', 'second', 'third'], seen: 2 });
+    const again = await resumeRun(fx, fixed.runId);
+    expect(takeExecutions(fx.exp)).toEqual([]);
+    expect(again.finalState).toEqual({ trail: ['first', 'second', 'third'], seen: 2 });
+  });
+});
+

@@ -52,6 +52,7 @@ describe('oe resume: the memo', () => {
       expect(c.inputHash).toBe(original.inputHash);
       expect(c.output).toEqual(original.output);
       expect(c.savedDurationMs).toBe(original.durationMs);
+      expect(c.hashParts).toEqual(eventsOf(run.events, 'node.started', c.nodeId as string)[0]!.hashParts);
     }
     expect(res.events.at(-1)!.counts).toEqual({ completed: 0, cached: 6, failed: 0, skipped: 0 });
     expect(res.finalState).toEqual(run.finalState);
@@ -59,8 +60,8 @@ describe('oe resume: the memo', () => {
     expect(ms).toBeLessThan(5_000); // a fully cached resume of six nodes: well under a second when idle
   });
 
-  it('after a node failed and was fixed, executes only that node and its descendants; the final state equals a clean run', async () => {
-    const fx = fresh(diamond());
+  it.each([1, 4])('after a node failed and was fixed, executes only that node and its descendants; the final state equals a clean run (concurrency %i)', async (concurrency) => {
+    const fx = fresh(diamond({ concurrency }));
     writeFileSync(join(fx.exp, 'fail-square'), '');
     const failed = await runExp(fx);
     expect(failed.result.code).toBe(1);

@@ -414,3 +414,33 @@ export function expectSuccess(l: Launched): void {
   const failures = l.events.filter((e) => e.type === 'node.failed').map((e) => `${e.nodeId as string}${e.iteration ? `[${(e.iteration as { index: number }).index}]` : ''}: ${JSON.stringify(e.error)}`);
   expect(l.last.status, `failures:\n${failures.join('\n')}\nstderr:\n${l.result.stderr}`).toBe('success');
 }
+
+/**
+ * The "trail" experience: first → second → third, each appending its id to the `array_append`
+ * field `trail` (third also reads it and records its length in `seen`). `second` fails while the
+ * file `fail-second` exists.
+ */
+export function trail(): { [rel: string]: string } {
+  const tool = (id: string, extra = ''): string =>
+    countingTool(`${extra}  return { state_delta: { trail: ['${id}'] } };`);
+  return {
+    'experience.yaml': `name: resume-trail
+version: 1.0.0
+state:
+  schema:
+    trail: { type: array, merge: array_append }
+    seen: { type: integer, merge: set_once }
+graph:
+  nodes:
+    - { id: first, kind: tool, impl: tools/first.mjs, writes: [trail] }
+    - { id: second, kind: tool, impl: tools/second.mjs, writes: [trail] }
+    - { id: third, kind: tool, impl: tools/third.mjs, reads: [trail], writes: [trail, seen] }
+  edges:
+    - { from: first, to: second }
+    - { from: second, to: third }
+`,
+    'tools/first.mjs': tool('first'),
+    'tools/second.mjs': tool('second', `  if (flag('fail-second')) throw new Error('second is broken');\n`),
+    'tools/third.mjs': countingTool(`  return { state_delta: { trail: ['third'], seen: input._state.trail.length } };`),
+  };
+}
