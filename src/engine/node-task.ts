@@ -192,8 +192,31 @@ async function emitCached(tc: TaskContext, node: NodeDef, hit: MemoEntry, hash: 
 }
 
 /**
+ * Restores every iteration of a for_each node that the memo holds, in one batch: the events are
+ * appended in index order at once and share one fsync, so a fan-out of thousands restores in
+ * milliseconds. Returns the restored outcomes by index (undefined where the memo has nothing).
+ */
+async function restoreIterations(tc: TaskContext, node: NodeDef, base: HashInputs, items: Json[]): Promise<Array<UnitOutcome | undefined>> {
+  // Dense, not `new Array(n)`: flatMap and friends skip holes, and a hole must read as "not run".
+  const outcomes: Array<UnitOutcome | undefined> = Array.from({ length: items.length }, () => undefined);
+  if (!node.cache || !tc.memo) return outcomes;
+  const restored: Array<Promise<void>> = [];
+  for (let index = 0; index < items.length; index++) {
+    const unit = computeInputHash(tc.hasher, { ...base, item: items[index]!, index });
+    const hit = tc.memo.get(memoKey(node.id, index, unit.inputHash));
+    if (!hit) continue;
+    outcomes[index] = { ok: true, output: hit.output };
+    restored.push(emitCached(tc, node, hit, unit, index));
+  }
+  await Promise.all(restored);
+  return outcomes;
+}
+
+/**
  * A for_each node: its own (aggregate) hash covers the whole source array, so an unchanged fan-out is
- * restored whole (one node.cached per iteration, then the node's own); otherwise each iteration is looked up and run on its own, at most
+ * restored whole — its iterations, then the node itself, so that this log resumed in turn after one
+ * item changed still restores the others one by one (issue #3: every log is self-contained).
+ * Otherwise the iterations the memo holds are restored, the others run, at most
  * `for_each.concurrency` at once, and the node completes with the iterations' deltas merged by index
  * (SPEC §2.5) and their edge outputs as an array (null for a failed iteration).
  */
@@ -209,27 +232,22 @@ async function runForEach(tc: TaskContext, node: NodeDef, runner: NodeRunner, in
   const { inputHash, hashParts } = computeInputHash(tc.hasher, aggregate);
   const hit = node.cache && tc.memo ? tc.memo.get(memoKey(node.id, undefined, inputHash)) : undefined;
   if (hit) {
-    // Restore the iterations too (those the memo holds), so that this log, resumed in turn after
-    // one item changed, still restores the others one by one (issue #3: every log is self-contained).
-    for (let index = 0; index < items.length; index++) {
-      const unit = computeInputHash(tc.hasher, { ...base, item: items[index]!, index });
-      const it = tc.memo!.get(memoKey(node.id, index, unit.inputHash));
-      if (it) await emitCached(tc, node, it, unit, index);
-    }
+    await restoreIterations(tc, node, base, items);
     await emitCached(tc, node, hit, { inputHash, hashParts });
     return;
   }
   await tc.emit({ type: 'node.started', nodeId: node.id, inputHash, hashParts, attempt: 1 });
   const t0 = tc.clock.monotonic();
-  const outcomes: Array<UnitOutcome | undefined> = new Array(items.length);
+  const outcomes = await restoreIterations(tc, node, base, items);
+  const todo = outcomes.flatMap((o, index) => (o ? [] : [index]));
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length && tc.control.request !== 'cancel') {
-      const index = next++;
+    while (next < todo.length && tc.control.request !== 'cancel') {
+      const index = todo[next++]!;
       outcomes[index] = await runUnit(tc, node, runner, inputs, { ...base, item: items[index]!, index }, { item: items[index]!, index });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(fe.concurrency, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(fe.concurrency, todo.length) }, worker));
   const durationMs = Math.round(tc.clock.monotonic() - t0);
   const failed = outcomes.flatMap((o, i) => (o?.ok === true ? [] : [i]));
   if (failed.length > 0 && (node.on_error.policy !== 'skip' || tc.control.request === 'cancel')) {
