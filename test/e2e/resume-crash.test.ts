@@ -135,6 +135,25 @@ describe('oe resume after a crash', () => {
     expect(res.finalState).toEqual(diamondState());
   });
 
+  it('resumes a for_each cancelled by SIGINT: the iterations that completed are restored, not run again', async () => {
+    const fx = fresh(fanOut([1, 2, 3, 4, 5]));
+    writeFileSync(join(fx.exp, 'hold-each-2'), '');
+    const child = startRun(fx);
+    const done = collect(child);
+    await waitForLog(fx.ws, (es) => ['each[0]', 'each[1]', 'each[3]', 'each[4]'].every((u) => hasUnit(es, 'node.completed', u)));
+    child.kill('SIGINT');
+    const cancelled = await done;
+    expect(cancelled.code).toBe(130);
+    const runId = cancelled.lines.at(-1)!.runId as string;
+    rmSync(join(fx.exp, 'hold-each-2'));
+    takeExecutions(fx.exp);
+
+    const res = await resumeRun(fx, runId);
+    expectSuccess(res);
+    expect(takeExecutions(fx.exp)).toEqual(['each[2]', 'sum']);
+    expect(res.finalState).toEqual(fanOutState([1, 2, 3, 4, 5]));
+  });
+
   it('resumes a paused run (SIGUSR2): only the pending nodes execute', async () => {
     const fx = fresh(diamond());
     writeFileSync(join(fx.exp, 'hold-square'), '');
