@@ -161,7 +161,7 @@ describe('oe resume after a crash', () => {
     const done = collect(child);
     await waitForLog(fx.ws, (es) => hasUnit(es, 'node.started', 'square'));
     child.kill('SIGUSR2');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500)); // oe prints nothing on a pause request; give it time to arrive
     rmSync(join(fx.exp, 'hold-square')); // square finishes; the run then pauses before total
     const paused = await done;
     expect(paused.code).toBe(1);
