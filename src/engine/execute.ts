@@ -14,15 +14,37 @@ export class NodeTimeoutError extends Error {
   }
 }
 
-/** The outcome of one attempt. */
+/**
+ * The outcome of one attempt. A failure says whether another attempt could help (`retryable`) and
+ * what it spent on LLM calls before failing (`usage`).
+ */
 export type AttemptResult =
   | { ok: true; output: NodeOutput; usage?: Usage }
-  | { ok: false; error: ErrorRecord };
+  | { ok: false; error: ErrorRecord; retryable: boolean; usage?: Usage };
+
+/**
+ * Classifies a thrown value by what it says of itself, never by class (it may come from a user's
+ * module, STYLE §3.9): `retryable: false` on the error means retrying cannot help (a missing API
+ * key, a missing recording, a 400); anything else may succeed on another attempt. An error that
+ * carries a `usage` object (an LLM node that paid for requests before failing) hands it on.
+ */
+export function classifyError(e: unknown): { error: ErrorRecord; retryable: boolean; usage?: Usage } {
+  const fields = (e !== null && typeof e === 'object' ? e : {}) as { retryable?: unknown; usage?: unknown };
+  const usage = fields.usage as Usage | undefined;
+  const hasUsage = usage !== undefined && usage !== null && typeof usage === 'object' && typeof usage.inputTokens === 'number' && typeof usage.model === 'string';
+  return { error: errorRecord(e), retryable: fields.retryable !== false, ...(hasUsage ? { usage } : {}) };
+}
 
 /** Turns anything thrown into the `{name, message}` recorded in node.failed (never a stack). */
 export function errorRecord(e: unknown): ErrorRecord {
   if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
   return { name: 'Error', message: typeof e === 'string' ? e : `non-Error value thrown: ${safeString(e)}` };
+}
+
+/** The usage an aborted attempt's own error carried, if any (the abort reason carries none). */
+function usageOf(e: unknown): { usage?: Usage } {
+  const { usage } = classifyError(e);
+  return usage ? { usage } : {};
 }
 
 function safeString(v: unknown): string {
@@ -64,7 +86,8 @@ export async function executeAttempt(
     const { output, usage } = checkResult(node, raw, opts.schema);
     return usage ? { ok: true, output, usage } : { ok: true, output };
   } catch (e) {
-    return { ok: false, error: errorRecord(controller.signal.aborted ? controller.signal.reason : e) };
+    if (controller.signal.aborted) return { ok: false, ...classifyError(controller.signal.reason), ...usageOf(e) };
+    return { ok: false, ...classifyError(e) };
   } finally {
     clearTimeout(timer);
     opts.cancel.removeEventListener('abort', onCancel);

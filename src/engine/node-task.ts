@@ -163,8 +163,18 @@ async function runUnit(
       await tc.emit({ type: 'node.completed', nodeId: node.id, ...iter, inputHash, output: result.output, durationMs, ...(result.usage ? { usage: result.usage } : {}) });
       return { ok: true, output: result.output };
     }
-    const delay = tc.control.request === 'cancel' ? null : retryDelayMs(node.on_error, attempt);
-    await tc.emit({ type: 'node.failed', nodeId: node.id, ...iter, inputHash, attempt, error: result.error, willRetry: delay !== null, durationMs });
+    const delay = tc.control.request === 'cancel' || !result.retryable ? null : retryDelayMs(node.on_error, attempt);
+    await tc.emit({
+      type: 'node.failed',
+      nodeId: node.id,
+      ...iter,
+      inputHash,
+      attempt,
+      error: result.error,
+      willRetry: delay !== null,
+      durationMs,
+      ...(result.usage ? { usage: result.usage } : {}),
+    });
     if (delay === null) return { ok: false };
     try {
       await sleep(delay, tc.control.signal);

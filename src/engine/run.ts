@@ -197,13 +197,15 @@ function completion(p: RunParams, state: RunState, status: RunStatus, durationMs
       errorSeq = n.endedSeq ?? Infinity;
     }
     for (const u of [n, ...n.iterations.values()]) {
-      if (u.status !== 'completed' || !u.usage) continue;
-      spent = true;
-      usage.inputTokens += u.usage.inputTokens;
-      usage.outputTokens += u.usage.outputTokens;
-      usage.cacheReadTokens += u.usage.cacheReadTokens ?? 0;
-      usage.cacheWriteTokens += u.usage.cacheWriteTokens ?? 0;
-      usage.costUsd += u.usage.costUsd ?? 0;
+      for (const spentOn of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) {
+        if (!spentOn) continue;
+        spent = true;
+        usage.inputTokens += spentOn.inputTokens;
+        usage.outputTokens += spentOn.outputTokens;
+        usage.cacheReadTokens += spentOn.cacheReadTokens ?? 0;
+        usage.cacheWriteTokens += spentOn.cacheWriteTokens ?? 0;
+        usage.costUsd += spentOn.costUsd ?? 0;
+      }
     }
   }
   if (p.control.failure) error = errorRecord(p.control.failure);

@@ -93,6 +93,8 @@ const commonFields = {
 const model = z.string().optional().describe('The model name.');
 const maxTokens = z.number().int().min(1).optional().describe('Maximum output tokens.');
 const temperature = z.number().min(0).max(1).optional().describe('Sampling temperature, 0–1 (the Anthropic Messages API range).');
+const maxRetries = z.number().int().min(0).max(20).optional().describe('Retries of one LLM request after 429/5xx/timeouts (default: --llm-max-retries, else 2).');
+const requestTimeout = durationSchema.optional().describe('Timeout of one LLM HTTP request: ms or "30s" / "5m" (default: --llm-timeout, else the SDK default).');
 const implPath = (what: string) => z.string().min(1).describe(`${what}, relative to the experience directory.`);
 
 /** One schema per node kind, keyed by kind (SPEC §2.1). */
@@ -111,10 +113,21 @@ export const NODE_SCHEMAS = {
       system: z.string().optional().describe('System prompt.'),
       max_tokens: maxTokens,
       temperature,
+      max_retries: maxRetries,
+      request_timeout: requestTimeout,
     })
     .describe('One Anthropic Messages call.'),
   skill: z
-    .strictObject({ ...commonFields, kind: z.literal('skill'), impl: implPath('A SKILL.md (front matter + body)'), model, max_tokens: maxTokens, temperature })
+    .strictObject({
+      ...commonFields,
+      kind: z.literal('skill'),
+      impl: implPath('A SKILL.md (front matter + body)'),
+      model,
+      max_tokens: maxTokens,
+      temperature,
+      max_retries: maxRetries,
+      request_timeout: requestTimeout,
+    })
     .describe('A SKILL.md body as system prompt, the input bundle as user message.'),
   dataset: z
     .strictObject({

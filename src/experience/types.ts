@@ -85,6 +85,10 @@ export interface AgentNode extends NodeBase {
   system?: string;
   max_tokens?: number;
   temperature?: number;
+  /** Retries of one LLM request after 429/5xx/timeouts; wins over `--llm-max-retries`. */
+  max_retries?: number;
+  /** Timeout of one LLM HTTP request in ms (YAML: ms or a duration); wins over `--llm-timeout`. */
+  request_timeout?: number;
 }
 
 export interface SkillNode extends NodeBase {
@@ -94,6 +98,10 @@ export interface SkillNode extends NodeBase {
   model?: string;
   max_tokens?: number;
   temperature?: number;
+  /** Retries of one LLM request after 429/5xx/timeouts; wins over `--llm-max-retries`. */
+  max_retries?: number;
+  /** Timeout of one LLM HTTP request in ms (YAML: ms or a duration); wins over `--llm-timeout`. */
+  request_timeout?: number;
 }
 
 export interface DatasetNode extends NodeBase {

@@ -85,7 +85,7 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
     result = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
     if (!result.success) return undefined;
   }
-  const { on_error, timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; prompt_file?: string };
+  const { on_error, timeout, request_timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; request_timeout?: number | string; prompt_file?: string };
   delete (rest as { prompt_file?: string }).prompt_file;
   const node = { ...rest, id: asNodeId(rest.id), on_error: on_error ?? { policy: 'fail_run' } } as NodeDef;
   if (timeout !== undefined) {
@@ -94,6 +94,13 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
       sink.at([...base, 'timeout'], `${label}: timeout must be at least 1 ms, not ${show(timeout)}`);
       ok = false;
     } else node.timeout = ms;
+  }
+  if (request_timeout !== undefined) {
+    const ms = parseDuration(request_timeout);
+    if (ms === null || ms < 1) {
+      sink.at([...base, 'request_timeout'], `${label}: request_timeout must be at least 1 ms, not ${show(request_timeout)}`);
+      ok = false;
+    } else (node as NodeDef & { request_timeout?: number }).request_timeout = ms;
   }
   return { node, ok: checkFiles(node, index, scope, sink) && ok };
 }
@@ -163,6 +170,7 @@ export function checkNodeRefs(node: NodeDef, index: number, scope: NodeScope, si
     else if (!Object.hasOwn(scope.state, path[0]!)) sink.at(at, `${label}: for_each.source reads ${JSON.stringify(path[0])}, which is not declared in state.schema${didYouMean(path[0]!, fields)}`);
   }
   if (node.kind === 'agent' || node.kind === 'cli-agent') checkPrompt(node, index, scope, sink);
+  if (node.kind === 'agent') checkAgentOutput(node, base, label, sink);
   if (node.kind === 'gate' && node.default !== undefined && node.options && !node.options.includes(node.default)) {
     sink.at([...base, 'default'], `${label}: default ${show(node.default)} is not one of options ${node.options.join(', ')}`);
   }
@@ -188,6 +196,27 @@ function checkArgRef(v: Json, at: YamlPath, label: string, fields: string[], inp
     if (inputs.length > 0 && !inputs.includes(arg)) sink.at(at, `${label} names input ${JSON.stringify(arg)}, which is not declared in inputs${didYouMean(arg, inputs)}`);
   } else {
     sink.at(at, `${label} is not a valid reference: ${show(v)} (expected $.field.sub or $args.name)`);
+  }
+}
+
+/**
+ * Where an agent's answer goes (issue #4): without `schema`, the text goes to its `writes` field (at
+ * most one; with none, the text is only its edge_output);
+ * with `schema`, the validated object is the state delta, so the schema describes an object whose
+ * properties are among `writes`.
+ */
+function checkAgentOutput(node: NodeDef & { kind: 'agent' }, base: YamlPath, label: string, sink: Sink): void {
+  if (node.schema === undefined) {
+    if (node.writes.length > 1) sink.at([...base, 'writes'], `${label}: an agent without a schema writes its text to at most one state field, not ${node.writes.length}`);
+    return;
+  }
+  const type = node.schema.type;
+  if (type !== undefined && type !== 'object') sink.at([...base, 'schema', 'type'], `${label}: schema must describe an object (its properties become the state delta), not type ${show(type)}`);
+  const props = node.schema.properties;
+  if (props !== null && typeof props === 'object' && !Array.isArray(props)) {
+    for (const key of Object.keys(props)) {
+      if (!node.writes.includes(key)) sink.at([...base, 'schema', 'properties', key], `${label}: schema property ${JSON.stringify(key)} is not in writes [${node.writes.join(', ')}]`);
+    }
   }
 }
 

@@ -145,9 +145,11 @@ export interface NodeFailedPayload {
   inputHash: InputHash;
   attempt: number;
   error: ErrorRecord;
-  /** True when `on_error: retry` will start another attempt. */
+  /** True when `on_error: retry` will start another attempt (never for an error marked not retryable). */
   willRetry: boolean;
   durationMs?: number;
+  /** What the failed attempt spent on LLM calls before failing (e.g. a schema mismatch after a re-ask). */
+  usage?: Usage;
 }
 
 /** An LLM request being retried inside one node attempt (issue #4), e.g. after a 429. */

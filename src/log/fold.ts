@@ -41,6 +41,8 @@ export interface UnitState {
   /** Duration in ms from node.completed/node.failed; for cached units, the original execution's. */
   durationMs?: number;
   usage?: Usage;
+  /** LLM usage of failed attempts (node.failed `usage`), summed: money spent without a result. */
+  failedUsage?: Usage;
   /** For cached units: the usage the original execution spent, not spent again. */
   savedUsage?: Usage;
   /** ISO time of the first node.started or of node.cached/node.skipped. */
@@ -179,6 +181,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       u.error = event.error;
       u.errors.push(event.error);
       if (event.durationMs !== undefined) u.durationMs = event.durationMs;
+      if (event.usage) u.failedUsage = addUsage(u.failedUsage, event.usage);
       if (!event.willRetry) {
         u.endedAt = event.ts;
         u.endedSeq = event.seq;
@@ -210,6 +213,19 @@ export function evolve(state: RunState, event: OeEvent): RunState {
     default:
       return assertNever(event, 'event');
   }
+}
+
+/** The sum of two usages; the model is the latest one's, the cost null only when both are. */
+function addUsage(a: Usage | undefined, b: Usage): Usage {
+  if (!a) return b;
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0),
+    cacheWriteTokens: (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0),
+    model: b.model,
+    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
+  };
 }
 
 /** Folds events from the initial state (STYLE §1). */

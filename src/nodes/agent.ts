@@ -19,8 +19,8 @@ import type { NodeRunner } from './runner.js';
  *   throws `TemplateError` before any request;
  * - `system`, `model` (else the run's default), `max_tokens` (default DEFAULT_MAX_TOKENS) and
  *   `temperature` (sent only when set) go into the request;
- * - without `schema`: the reply's text is written to the node's single `writes` field and is also
- *   its `edge_output`;
+ * - without `schema`: the reply's text is its `edge_output`, and is also written to its `writes`
+ *   field when it has one;
  * - with `schema`: structured.ts (tool call, validation, one re-ask); the object is the state delta
  *   and the edge_output.
  * `usage` sums every request of the attempt.
@@ -47,14 +47,18 @@ export const runner: NodeRunner<AgentNode> = {
     const { response, usage } = await complete({ ...base, messages: [{ role: 'user', content: prompt }] }, call);
     const text = replyText(response);
     if (!text) throw new LlmOutputError(`node ${call.nodeId}: the reply has no text (stop_reason: ${response.stop_reason ?? 'none'})`);
-    return { state_delta: { [field]: text }, edge_output: text, usage };
+    return { state_delta: field === undefined ? {} : { [field]: text }, edge_output: text, usage };
   },
 };
 
-/** The one field a text reply goes to. */
-export function singleWrite(writes: string[], nodeId: string): string {
-  if (writes.length !== 1) {
-    throw new LlmOutputError(`node ${nodeId}: a node without schema writes its text to exactly one field, but writes lists ${writes.length} (${writes.join(', ') || 'none'})`);
+/**
+ * The field a text reply goes to: the node's one `writes` field, or none (the text is then only the
+ * node's edge_output, for its successors).
+ * @throws {LlmOutputError} when `writes` lists more than one field.
+ */
+export function singleWrite(writes: string[], nodeId: string): string | undefined {
+  if (writes.length > 1) {
+    throw new LlmOutputError(`node ${nodeId}: a node without schema writes its text to at most one field, but writes lists ${writes.length} (${writes.join(', ')})`);
   }
-  return writes[0]!;
+  return writes[0];
 }

@@ -45,6 +45,6 @@ export const runner: NodeRunner<SkillNode> = {
     const { response, usage } = await complete({ ...base, messages: [{ role: 'user', content: user }] }, call);
     const text = replyText(response);
     if (!text) throw new LlmOutputError(`node ${call.nodeId}: the reply has no text (stop_reason: ${response.stop_reason ?? 'none'})`);
-    return { state_delta: { [field]: text }, edge_output: text, usage };
+    return { state_delta: field === undefined ? {} : { [field]: text }, edge_output: text, usage };
   },
 };

@@ -170,6 +170,16 @@ graph:
     expect(eventsOf(r, 'node.started', 'broken').map((e) => e.attempt)).toEqual([1, 2, 3, 4]);
   });
 
+  it('does not retry an error that says retrying cannot help (retryable: false)', async () => {
+    const ws = experience(
+      BROKEN('{ policy: retry, attempts: 5, backoff: linear, base_ms: 10 }').replace('impl: tools/trace.mjs\n      args: { fail: "disk on fire" }', 'impl: tools/final.mjs'),
+      { 'tools/final.mjs': "export default async () => { throw Object.assign(new Error('no API key'), { name: 'MissingApiKeyError', retryable: false }); };\n" },
+    );
+    const r = await runChecked(ws);
+    expect(r.code).toBe(1);
+    expect(eventsOf(r, 'node.failed', 'broken').map((e) => [e.attempt, e.willRetry, e.error.name])).toEqual([[1, false, 'MissingApiKeyError']]);
+  });
+
   it('retry that runs out of attempts fails the run, the last node.failed saying willRetry false', async () => {
     const ws = experience(BROKEN('{ policy: retry, attempts: 2, backoff: linear, base_ms: 10 }'));
     const r = await runChecked(ws);

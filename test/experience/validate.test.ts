@@ -389,3 +389,25 @@ graph:
     expect(r.experience!.graph.nodes[0]).toMatchObject({ prompt_file: 'prompts/x.md' });
   });
 });
+
+describe('validateExperience: LLM node outputs and knobs (issue #4)', () => {
+  it('refuses an agent without a schema that writes more than one field', () => {
+    const r = validate(exp(`    - id: a\n      kind: agent\n      prompt: "Say hi"\n      writes: [licenses, findings]`));
+    expect(lines(r.problems)).toEqual([expect.stringMatching(/^exp\/experience\.yaml:\d+:\d+: node "a": an agent without a schema writes its text to at most one state field, not 2$/)]);
+  });
+
+  it('refuses a schema property that is not in writes, and a schema that is not an object', () => {
+    const props = validate(exp(`    - id: a\n      kind: agent\n      prompt: "Find"\n      writes: [findings]\n      schema: { type: object, properties: { findings: { type: array }, extra: { type: string } } }`));
+    expect(lines(props.problems)).toEqual([expect.stringContaining('node "a": schema property "extra" is not in writes [findings]')]);
+    const notObject = validate(exp(`    - id: a\n      kind: agent\n      prompt: "Find"\n      writes: [findings]\n      schema: { type: array }`));
+    expect(lines(notObject.problems)).toEqual([expect.stringContaining('schema must describe an object')]);
+  });
+
+  it('accepts max_retries and request_timeout on agent and skill nodes, normalizing the timeout to ms', () => {
+    const r = validate(exp(`    - id: a\n      kind: agent\n      prompt: "Hi"\n      max_retries: 5\n      request_timeout: 30s`));
+    expect(r.problems).toEqual([]);
+    expect(r.experience!.graph.nodes[0]).toMatchObject({ max_retries: 5, request_timeout: 30_000 });
+    const bad = validate(exp(`    - id: a\n      kind: agent\n      prompt: "Hi"\n      request_timeout: soon`));
+    expect(lines(bad.problems)[0]).toContain('timeout must be a number of ms or a duration');
+  });
+});
