@@ -1,5 +1,5 @@
 // `oe diff <runA> <runB>` (issue #5): what changed between two runs, node by node. The work lives in
-// src/inspect/cmd-runs.ts, imported when the command runs.
+// src/inspect/cmd-diff.ts, imported when the command runs.
 import type { Register } from './command.js';
 import { startCommand } from './command.js';
 
@@ -13,7 +13,7 @@ export const register: Register = (program, proc) => {
     .option('--json', 'print the comparison as one JSON object (docs/inspect.md)')
     .action(async (runA: string, runB: string, opts: { json?: boolean }, cmd) => {
       const { globals, output } = await startCommand(cmd, proc);
-      const [{ diffCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-runs.js'), import('../inspect/sink.js')]);
+      const [{ diffCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-diff.js'), import('../inspect/sink.js')]);
       await diffCommand(runA, runB, {
         workspace: globals.workspace,
         cwd: globals.cwd,

@@ -1,8 +1,9 @@
 // The shell of `oe inspect` (STYLE §3.3): read the log(s) → summarise (pure) → render (pure) → write.
 // Loaded lazily by cli/inspect.ts. Read-only over `.openexpertise/runs/`.
+import { existsSync, statSync } from 'node:fs';
 import { EVENT_TYPES, type EventType } from '../log/events.js';
 import type { NodeState } from '../log/fold.js';
-import { streamLog, type LogWarning } from '../log/reader.js';
+import { streamLog } from '../log/reader.js';
 import { LogFormatError, UsageError } from '../util/errors.js';
 import { definitionGraph } from './definition.js';
 import { writeHtmlReport } from './html-write.js';
@@ -12,10 +13,9 @@ import { nodeDetail } from './node-detail.js';
 import { isPidAlive } from './pid.js';
 import { renderNodeText, renderSummaryText } from './render.js';
 import { renderWhyText } from './render-why-diff.js';
-import type { Sink } from './sink.js';
+import { warnWith, type InspectEnv } from './env.js';
 import { summarize } from './summary.js';
 import { explainWhy, type PriorNode } from './why.js';
-import { existsSync, statSync } from 'node:fs';
 
 /** Options of `oe inspect` after commander parsed them. */
 export interface InspectOptions {
@@ -25,19 +25,6 @@ export interface InspectOptions {
   node?: string;
   why?: string;
   html?: string;
-}
-
-/** What the shell needs from the CLI: where the workspace is, how to print and warn. */
-export interface InspectEnv {
-  workspace: string;
-  cwd: string;
-  /** True when the report is printed as JSON (`--json`, or `--log-format json`). */
-  json: boolean;
-  out: Sink;
-  /** A diagnostic for stderr (a torn last line, an unreadable log in a listing). */
-  warn: (message: string) => void;
-  /** A result line for people or JSON consumers (e.g. "report written"). */
-  info: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 /**
@@ -78,11 +65,6 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
     return;
   }
   return print(env, summary, () => renderSummaryText(summary));
-}
-
-/** Turns reader warnings into stderr diagnostics. */
-export function warnWith(env: Pick<InspectEnv, 'warn'>): (w: LogWarning) => void {
-  return (w) => env.warn(w.message.includes(w.file) ? w.message : `${w.file}:${w.line}: ${w.message}`);
 }
 
 async function print(env: InspectEnv, value: unknown, text: () => string): Promise<void> {

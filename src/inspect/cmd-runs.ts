@@ -1,14 +1,9 @@
-// The shell of `oe runs` and `oe diff` (STYLE §3.3): read → compute (pure) → render (pure) → write.
-// Loaded lazily by cli/runs.ts and cli/diff.ts.
-import { diffRuns } from './diff.js';
+// The shell of `oe runs` (STYLE §3.3): list (reads two lines per log) → render (pure) → write.
+// Loaded lazily by cli/runs.ts.
+import type { InspectEnv } from './env.js';
 import { fmtDuration, table } from './format.js';
-import { loadRun } from './load.js';
-import { locateRun } from './locate.js';
 import { isPidAlive } from './pid.js';
-import { renderDiffText } from './render-why-diff.js';
 import { listRuns, type RunListEntry } from './runs.js';
-import { warnWith, type InspectEnv } from './cmd-inspect.js';
-import { summarize } from './summary.js';
 
 /** `oe runs` rows for people. */
 export function renderRunsText(rows: readonly RunListEntry[], where: string): string {
@@ -36,19 +31,5 @@ export async function runsCommand(o: { experience?: string; limit?: number }, en
   for (const r of rows) if (r.status === 'unreadable') env.warn(`unreadable run log ${r.runId}: ${r.problem}`);
   if (env.json) for (const r of rows) await env.out.write(`${JSON.stringify(r)}\n`);
   else await env.out.write(`${renderRunsText(rows, env.runsDir)}\n`);
-  await env.out.flush();
-}
-
-/**
- * `oe diff <runA> <runB>`.
- * @throws {UsageError} for a non-UUID id; {NotFoundError} for an unknown run; {LogFormatError} for a bad log.
- */
-export async function diffCommand(rawA: string, rawB: string, env: InspectEnv): Promise<void> {
-  const fa = locateRun(env.workspace, rawA);
-  const fb = locateRun(env.workspace, rawB);
-  const [ra, rb] = [await loadRun(fa.file, warnWith(env)), await loadRun(fb.file, warnWith(env))];
-  const side = (r: typeof ra) => ({ state: r.state, summary: summarize(r.state, { pidAlive: isPidAlive(r.state.options?.pid), tornLastLine: r.warnings.length > 0 }) });
-  const d = diffRuns(side(ra), side(rb));
-  await env.out.write(env.json ? `${JSON.stringify(d)}\n` : `${renderDiffText(d)}\n`);
   await env.out.flush();
 }
