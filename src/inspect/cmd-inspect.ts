@@ -80,6 +80,7 @@ async function printEvents(file: string, o: InspectOptions, env: InspectEnv): Pr
     if (types && !types.has(e.type)) continue;
     if (o.node !== undefined && !('nodeId' in e && e.nodeId === o.node)) continue;
     await env.out.write(`${JSON.stringify(e)}\n`);
+    if (env.out.closed) return; // the reader went away (`| head`): stop reading the log
   }
   await env.out.flush();
 }

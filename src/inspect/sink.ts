@@ -5,6 +5,8 @@
 export interface Sink {
   write(text: string): Promise<void>;
   flush(): Promise<void>;
+  /** True once the reader went away (EPIPE): producers may stop early. */
+  readonly closed: boolean;
 }
 
 const BATCH = 64 * 1024;
@@ -48,6 +50,9 @@ export function streamSink(stream: NodeJS.WritableStream): Sink {
       buf = '';
       await push(t);
     },
+    get closed() {
+      return closed;
+    },
   };
 }
 
@@ -59,6 +64,7 @@ export function memorySink(): Sink & { text(): string } {
       all += t;
     },
     async flush() {},
+    closed: false,
     text: () => all,
   };
 }
