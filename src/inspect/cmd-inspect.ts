@@ -51,8 +51,10 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   const { file } = locateRun(env.workspace, rawRunId);
   if (o.events) return printEvents(file, o, env);
   // --node and --why read each iteration in full; everything else reads only the summary's fields.
-  const run = await loadRun(file, warnWith(env), { compactIterations: o.node === undefined && o.why === undefined });
+  const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined });
   const pidAlive = isPidAlive(run.state.options?.pid);
+  // A torn last line is a crash's mark, worth a warning; in a live run it is a write in progress.
+  if (!pidAlive || run.state.status !== 'running') run.warnings.forEach(warnWith(env));
   if (o.why !== undefined) return printWhy(run, o.why, pidAlive, env);
   if (o.node !== undefined) {
     const d = nodeDetail(run.state, o.node, pidAlive);

@@ -15,7 +15,8 @@ export interface Pair<T> {
 /** One node in `oe diff` (docs/inspect.md). */
 export interface NodeDiff {
   nodeId: string;
-  /** True when anything but timing differs: presence, status, input hash or output. */
+  /** True when the node's result differs: presence, outcome (completed and cached count as the same
+   *  outcome), input hash or output. Timing and tokens alone are not a change. */
   changed: boolean;
   /** Null on a side where the node does not exist (not in that run's definition nor log). */
   status: Pair<string | null>;
@@ -79,6 +80,11 @@ function tokens(n: NodeSummary | undefined): NodeDiff['tokens']['a'] {
   return u ? { inputTokens: u.inputTokens, outputTokens: u.outputTokens, costUsd: u.costUsd } : null;
 }
 
+/** completed and cached are one outcome: the node's result is there. */
+function outcome(status: string | null): string | null {
+  return status === 'cached' ? 'completed' : status;
+}
+
 /**
  * Compares two folded runs node by node, in B's node order followed by nodes only A has.
  * @param a run A's fold and summary; @param b run B's.
@@ -100,7 +106,7 @@ export function diffRuns(a: { state: RunState; summary: RunSummary }, b: { state
     const status = { a: sa?.status ?? null, b: sb?.status ?? null };
     return {
       nodeId: id,
-      changed: !sa || !sb || status.a !== status.b || ha !== hb || !output.same,
+      changed: !sa || !sb || outcome(status.a) !== outcome(status.b) || ha !== hb || !output.same,
       status,
       execution: { a: sa?.execution ?? null, b: sb?.execution ?? null },
       inputHash: { a: ha, b: hb, same: ha === hb },

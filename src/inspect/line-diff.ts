@@ -59,7 +59,7 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
   return out.reverse();
 }
 
-/** A unified-diff hunk: where it starts in a and b (1-based) and its lines. */
+/** A unified-diff hunk: where it starts in a and b (1-based; the line before, for an empty side) and its lines. */
 export interface Hunk {
   aStart: number;
   aLines: number;
@@ -100,13 +100,10 @@ export function hunks(diff: readonly DiffLine[], context = 3): Hunk[] {
     }
     const stop = Math.min(diff.length, end + context + 1);
     const lines = diff.slice(start, stop);
-    out.push({
-      aStart: posA[start]!,
-      aLines: lines.filter((l) => l.op !== '+').length,
-      bStart: posB[start]!,
-      bLines: lines.filter((l) => l.op !== '-').length,
-      lines,
-    });
+    const aLines = lines.filter((l) => l.op !== '+').length;
+    const bLines = lines.filter((l) => l.op !== '-').length;
+    // diff -u numbers an empty side by the line before it (`@@ -0,0 +1,3 @@`).
+    out.push({ aStart: posA[start]! - (aLines === 0 ? 1 : 0), aLines, bStart: posB[start]! - (bLines === 0 ? 1 : 0), bLines, lines });
     i = stop;
   }
   return out;

@@ -40,6 +40,7 @@ export function renderDiffText(d: RunDiff): string {
     if (!n.inputHash.same) {
       out.push(`    input hash ${n.inputHash.a ?? '–'} → ${n.inputHash.b ?? '–'}`);
       if (n.parts) for (const p of n.parts) out.push(`      - ${p.text}`);
+      else if (n.inputHash.a === null || n.inputHash.b === null) out.push(`      (it ran only in run ${n.inputHash.a === null ? 'B' : 'A'})`);
       else out.push('      (which parts changed is unknown: a log has no hashParts)');
     }
     if (!n.output.same) out.push('    output:', formatHunks(n.output.hunks).replace(/^/gm, '      '));

@@ -33,13 +33,13 @@ describe('diffRuns', () => {
 
   it('marks a node whose output and hash are the same as unchanged, even when B restored it', () => {
     const b = d.nodes.find((n) => n.nodeId === 'b')!;
-    expect(b).toMatchObject({ status: { a: 'completed', b: 'cached' }, changed: true, inputHash: { same: true } });
+    expect(b).toMatchObject({ status: { a: 'completed', b: 'cached' }, changed: false, inputHash: { same: true } });
     expect(b.tokens.a).toEqual(b.tokens.b);
   });
 
   it('diffs the args and counts changed nodes', () => {
     expect(d.args.same).toBe(false);
-    expect(d.changedNodes).toBe(2);
+    expect(d.changedNodes).toBe(1);
     expect(renderDiffText(d)).toContain('* a: completed (executed) → completed (executed)');
   });
 

@@ -47,3 +47,9 @@ describe('hunks', () => {
   });
   it('is empty when nothing changed', () => expect(hunks(diffLines(['a'], ['a']))).toEqual([]));
 });
+
+describe('hunks of an empty side', () => {
+  it('numbers an empty side by the line before it, as diff -u does', () => {
+    expect(formatHunks(hunks(diffLines([], ['a', 'b'])))).toBe('@@ -0,0 +1,2 @@\n+a\n+b');
+  });
+});
