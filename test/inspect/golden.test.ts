@@ -33,6 +33,20 @@ function normalize(s: RunSummary): unknown {
 }
 
 describe('golden logs', () => {
+  it('summarises real engine logs (oe run of test/fixtures/experiences/inspect-gates, then oe resume after fixing review.mjs)', async () => {
+    const failed = (await summaryOf('engine-failure.jsonl')).s;
+    expect(failed).toMatchObject({ status: 'failure', experience: { name: 'inspect-gates', version: '1.2.0' }, error: { nodeId: 'review' } });
+    expect(failed.nodes.map((n) => [n.nodeId, n.execution])).toEqual([['scan', 'executed'], ['review', 'executed'], ['count_todos', 'not run'], ['decide', 'not run']]);
+    expect(failed.counts.recorded).toEqual({ completed: 1, cached: 0, failed: 1, skipped: 0 });
+    const resumed = (await summaryOf('engine-resumed.jsonl')).s;
+    expect(resumed).toMatchObject({ status: 'success', resumedFrom: failed.runId, saved: { nodes: 1 } });
+    expect(resumed.nodes.map((n) => [n.nodeId, n.execution, n.fromRunId])).toEqual([['scan', 'cached', failed.runId], ['review', 'executed', null], ['count_todos', 'executed', null], ['decide', 'executed', null]]);
+    const ids = new Map([[failed.runId, '<run:engine-failure>'], [resumed.runId, '<run:engine-resumed>']]);
+    const norm = (x: RunSummary) => JSON.parse(JSON.stringify(normalize(x)).replace(/01a1fc44-[0-9a-f-]{28}/g, (m) => ids.get(m) ?? m));
+    expect(norm(failed)).toMatchSnapshot();
+    expect(norm(resumed)).toMatchSnapshot();
+  });
+
   it('every golden log file exists and matches its scenario', () => {
     for (const [name, { text }] of Object.entries(goldenLogs())) {
       expect(existsSync(join(DIR, name)), name).toBe(true);
