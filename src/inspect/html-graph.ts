@@ -68,7 +68,16 @@ export function graphSvg(nodes: readonly NodeSummary[]): string {
     const label = n.interrupted ? 'interrupted' : n.status;
     const fill = STATUS_COLOURS[label] ?? '#cfd8dc';
     const dark = label !== 'pending';
-    const mark = n.execution === 'cached' ? `↺ cached ← ${shortId(n.fromRunId)}` : n.execution === 'executed' ? `▶ executed · ${fmtDuration(n.durationMs)}` : n.execution;
+    const mark =
+      n.execution === 'cached'
+        ? `↺ cached ← ${shortId(n.fromRunId)}`
+        : n.interrupted
+          ? '▶ executed · cut off by the crash'
+          : n.status === 'running'
+            ? '▶ running'
+            : n.execution === 'executed'
+              ? `▶ executed · ${fmtDuration(n.durationMs)}`
+              : n.execution;
     const dash = n.execution === 'cached' ? ' stroke-dasharray="6 3"' : '';
     const tip = `${n.nodeId} (${n.kind ?? '?'}): ${label}, ${n.execution}${n.error ? ` — ${n.error.name}: ${n.error.firstLine}` : ''}`;
     return (
