@@ -59,7 +59,8 @@ export function parseEventLine(text: string, file: string, lineNo: number): OeEv
 /**
  * Streams the events of a log file in order, in constant memory (64 KiB chunks).
  * A last line that is not newline-terminated and does not parse is a torn write: it is dropped and
- * `onWarning` is called with its line number. Any other bad line throws.
+ * `onWarning` is called with its line number. Any other bad line throws, and so does an event whose
+ * `seq` is not its 0-based line number or whose `runId` differs from the first event's.
  * @throws {NotFoundError} when the file does not exist; {LogFormatError} for a malformed line.
  */
 export async function* streamLog(file: string, onWarning: (w: LogWarning) => void = () => {}): AsyncGenerator<OeEvent> {
@@ -70,6 +71,15 @@ export async function* streamLog(file: string, onWarning: (w: LogWarning) => voi
   }
   let rest = '';
   let lineNo = 0;
+  let runId: string | undefined;
+  // A log is one run's events numbered 0, 1, 2 …: a line out of sequence or from another run means
+  // the file was edited or concatenated, and folding it would give a wrong state.
+  const checked = (event: OeEvent): OeEvent => {
+    if (event.seq !== lineNo - 1) throw new LogFormatError(`${file}:${lineNo}: event has seq ${event.seq}, expected ${lineNo - 1} (lines missing, repeated or reordered)`);
+    runId ??= event.runId;
+    if (event.runId !== runId) throw new LogFormatError(`${file}:${lineNo}: event of run ${event.runId} in the log of run ${runId}`);
+    return event;
+  };
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
     rest += chunk as string;
     let nl: number;
@@ -79,7 +89,7 @@ export async function* streamLog(file: string, onWarning: (w: LogWarning) => voi
       start = nl + 1;
       lineNo++;
       if (text.length === 0) throw new LogFormatError(`${file}:${lineNo}: empty line in a run log`);
-      yield parseEventLine(text, file, lineNo);
+      yield checked(parseEventLine(text, file, lineNo));
     }
     rest = rest.slice(start);
   }
@@ -93,7 +103,7 @@ export async function* streamLog(file: string, onWarning: (w: LogWarning) => voi
       onWarning({ file, line: lineNo, message: `torn last line ignored (the run crashed while writing it): ${(e as Error).message}` });
       return;
     }
-    yield event;
+    yield checked(event);
   }
 }
 

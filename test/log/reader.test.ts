@@ -52,6 +52,13 @@ describe('readLog', () => {
     await expect(readLog(writeLog([events[0]!, JSON.stringify(noNode)]))).rejects.toThrow(/:2: node.started event has no "nodeId"/);
   });
 
+  it('refuses a repeated, missing or foreign line, naming it', async () => {
+    await expect(readLog(writeLog([events[0]!, events[1]!, events[1]!]))).rejects.toThrow(/:3: event has seq 1, expected 2/);
+    await expect(readLog(writeLog([events[0]!, events[2]!]))).rejects.toThrow(/:2: event has seq 2, expected 1/);
+    const foreign = events[1]!.replace(RUN, '01932f00-0000-7000-8000-00000000ffff');
+    await expect(readLog(writeLog([events[0]!, foreign]))).rejects.toThrow(/:2: event of run 01932f00-0000-7000-8000-00000000ffff in the log of run/);
+  });
+
   it('says when there is no log', async () => {
     await expect(readLog(join(tempDir(), 'missing.jsonl'))).rejects.toThrow(NotFoundError);
   });
