@@ -17,10 +17,10 @@ export interface LoadedRun {
 /** Options of loadRun. */
 export interface LoadOptions {
   /**
-   * Drop what the summary never reads from each finished for_each iteration (its output, hash parts
-   * and times) right after `evolve` applied its terminal event, and share usage model strings. The
+   * Drop what the summary never reads from each finished for_each iteration (its output, input hash,
+   * hash parts and times) right after `evolve` applied its terminal event, and share usage model strings. The
    * fold keeps every iteration's output; on a 1M-event log (~500k iterations) that alone is ~430 MB
-   * of heap, compacted it is ~190 MB (scripts/bench/inspect.mjs). Default true; `--node` and `--why`
+   * of heap, compacted it is ~140 MB (scripts/bench/inspect.mjs). Default true; `--node` and `--why`
    * turn it off to read each iteration in full.
    */
   compactIterations?: boolean;
@@ -61,6 +61,7 @@ function compactIteration(state: RunState, e: OeEvent, models: Map<string, strin
   if (!u) return;
   u.output = undefined;
   u.hashParts = undefined;
+  u.inputHash = undefined;
   u.startedAt = undefined;
   u.endedAt = undefined;
   u.endedSeq = undefined;
