@@ -4,7 +4,7 @@ import { warnWith, type InspectEnv } from './env.js';
 import { diffRuns } from './diff.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { locateRun } from './locate.js';
-import { isPidAlive } from './pid.js';
+import { isRunProcessAlive } from './pid.js';
 import { renderDiffText } from './render-why-diff.js';
 import { summarize } from './summary.js';
 
@@ -16,7 +16,7 @@ export async function diffCommand(rawA: string, rawB: string, env: InspectEnv): 
   const fa = locateRun(env.workspace, rawA);
   const fb = locateRun(env.workspace, rawB);
   const [ra, rb] = [await loadRun(fa.file, warnWith(env)), await loadRun(fb.file, warnWith(env))];
-  const side = (r: LoadedRun) => ({ state: r.state, summary: summarize(r.state, { pidAlive: isPidAlive(r.state.options?.pid), tornLastLine: r.warnings.length > 0 }) });
+  const side = (r: LoadedRun) => ({ state: r.state, summary: summarize(r.state, { pidAlive: isRunProcessAlive(r.state.options), tornLastLine: r.warnings.length > 0 }) });
   const d = diffRuns(side(ra), side(rb));
   await env.out.write(env.json ? `${JSON.stringify(d)}\n` : `${renderDiffText(d)}\n`);
   await env.out.flush();

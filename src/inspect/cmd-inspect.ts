@@ -10,7 +10,7 @@ import { writeHtmlReport } from './html-write.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { locateRun, logFile } from './locate.js';
 import { nodeDetail } from './node-detail.js';
-import { isPidAlive } from './pid.js';
+import { isRunProcessAlive } from './pid.js';
 import { renderNodeText, renderSummaryText } from './render.js';
 import { renderWhyText } from './render-why-diff.js';
 import { warnWith, type InspectEnv } from './env.js';
@@ -52,7 +52,7 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   if (o.events) return printEvents(file, o, env);
   // --node and --why read each iteration in full; everything else reads only the summary's fields.
   const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined });
-  const pidAlive = isPidAlive(run.state.options?.pid);
+  const pidAlive = isRunProcessAlive(run.state.options);
   // A torn last line is a crash's mark, worth a warning; in a live run it is a write in progress.
   if (!pidAlive || run.state.status !== 'running') run.warnings.forEach(warnWith(env));
   if (o.why !== undefined) return printWhy(run, o.why, pidAlive, env);

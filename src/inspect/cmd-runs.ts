@@ -2,7 +2,7 @@
 // Loaded lazily by cli/runs.ts.
 import type { InspectEnv } from './env.js';
 import { fmtDuration, table } from './format.js';
-import { isPidAlive } from './pid.js';
+import { isRunProcessAlive } from './pid.js';
 import { listRuns, type RunListEntry } from './runs.js';
 
 /** `oe runs` rows for people. */
@@ -27,7 +27,7 @@ export function renderRunsText(rows: readonly RunListEntry[], where: string): st
  * pretty prints a table. Unreadable logs are listed and warned about on stderr.
  */
 export async function runsCommand(o: { experience?: string; limit?: number }, env: InspectEnv & { runsDir: string }): Promise<void> {
-  const rows = listRuns(env.workspace, { cwd: env.cwd, experience: o.experience, limit: o.limit, pidAlive: isPidAlive });
+  const rows = listRuns(env.workspace, { cwd: env.cwd, experience: o.experience, limit: o.limit, pidAlive: isRunProcessAlive });
   for (const r of rows) if (r.status === 'unreadable') env.warn(`unreadable run log ${r.runId}: ${r.problem}`);
   if (env.json) for (const r of rows) await env.out.write(`${JSON.stringify(r)}\n`);
   else await env.out.write(`${renderRunsText(rows, env.runsDir)}\n`);

@@ -67,6 +67,7 @@ function compactIteration(state: RunState, e: OeEvent, models: Map<string, strin
   u.endedSeq = undefined;
   if (u.usage) u.usage = shareModel(u.usage, models);
   if (u.savedUsage) u.savedUsage = shareModel(u.savedUsage, models);
+  if (u.failedUsage) u.failedUsage = shareModel(u.failedUsage, models);
 }
 
 function shareModel(u: Usage, models: Map<string, string>): Usage {

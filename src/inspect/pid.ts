@@ -1,5 +1,7 @@
-// Whether a run's recorded pid (run.started.options.pid) is a live process on this host: the one
+// Whether a run's recorded process (run.started.options pid and host) is alive on this host: the one
 // fact that tells a live run from a crashed one when the log has no run.completed (SPEC §3).
+import { hostname } from 'node:os';
+import type { RunOptions } from '../log/events.js';
 
 /**
  * True when a process with this pid exists (signal 0 probes without signalling; EPERM means it
@@ -14,4 +16,14 @@ export function isPidAlive(pid: unknown): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * True when the run's recorded process is alive here: its `host` (when recorded) is this machine's
+ * hostname and its `pid` is a live process. A pid recorded on another host says nothing here.
+ */
+export function isRunProcessAlive(options: Pick<RunOptions, 'pid' | 'host'> | undefined): boolean {
+  if (!options) return false;
+  if (typeof options.host === 'string' && options.host !== hostname()) return false;
+  return isPidAlive(options.pid);
 }

@@ -3,7 +3,7 @@
 // or running while its pid lives — SPEC §3).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { OeEvent, RunCounts } from '../log/events.js';
+import type { OeEvent, RunCounts, RunOptions } from '../log/events.js';
 import { parseEventLine } from '../log/reader.js';
 import { isRunId } from '../util/ids.js';
 import { runsDir } from './locate.js';
@@ -35,8 +35,8 @@ export interface ListRunsOptions {
   cwd: string;
   /** At most this many runs (the newest). */
   limit?: number;
-  /** Decides whether a recorded pid is alive (pid.ts); injected for tests. */
-  pidAlive: (pid: unknown) => boolean;
+  /** Decides whether the recorded process (options pid/host) is alive (pid.ts); injected for tests. */
+  pidAlive: (options: RunOptions | undefined) => boolean;
 }
 
 /**
@@ -67,7 +67,7 @@ function unreadable(runId: string, problem: string): RunListEntry {
 }
 
 /** Reads one log's ends into a row; a log that cannot be read becomes an `unreadable` row. */
-export function readRunEntry(file: string, runId: string, pidAlive: (pid: unknown) => boolean): RunListEntry {
+export function readRunEntry(file: string, runId: string, pidAlive: (options: RunOptions | undefined) => boolean): RunListEntry {
   let ends;
   try {
     ends = readLogEnds(file);
@@ -82,8 +82,8 @@ export function readRunEntry(file: string, runId: string, pidAlive: (pid: unknow
     }
     const first = parseEventLine(ends.first, file, 1);
     const last = ends.last === null ? null : parseEventLine(ends.last, file, NaN);
-    const pid = first.type === 'run.started' ? first.options.pid : undefined;
-    return runEntry(runId, first, last, ends.tornBytes > 0, last?.type === 'run.completed' ? false : pidAlive(pid));
+    const options = first.type === 'run.started' ? first.options : undefined;
+    return runEntry(runId, first, last, ends.tornBytes > 0, last?.type === 'run.completed' ? false : pidAlive(options));
   } catch (e) {
     return unreadable(runId, (e as Error).message.replace(':NaN:', ': last line:'));
   }

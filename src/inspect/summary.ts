@@ -52,7 +52,8 @@ export interface NodeSummary {
   /** ISO times of the first event and the terminal event about the node, when known. */
   startedAt: string | null;
   endedAt: string | null;
-  /** Tokens and cost this run spent on the node (iterations summed when the node has none of its own). */
+  /** Tokens and cost this run spent on the node, failed attempts included (iterations summed when the
+   *  node has none of its own). */
   usage: (TokenTotals & { model: string | null }) | null;
   /** For cached nodes: tokens and cost the original execution spent, not spent again. */
   savedUsage: TokenTotals | null;
@@ -117,21 +118,27 @@ function addUsage(t: TokenTotals, u: Pick<Usage, 'inputTokens' | 'outputTokens' 
   if (u.costUsd !== null && u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
 }
 
-/** A node's own usage, or the sum of its iterations' when it has none (never both: no double count). */
-function usageOf(node: NodeState, pick: (u: UnitState) => Usage | undefined): (TokenTotals & { model: string | null }) | null {
-  const own = pick(node);
-  if (own) return { inputTokens: own.inputTokens, outputTokens: own.outputTokens, costUsd: own.costUsd, model: own.model };
-  let found = false;
-  let model: string | null = null;
+/** What a unit spent: its successful execution's usage plus its failed attempts' (fold `failedUsage`). */
+function spentOf(u: UnitState): Usage[] {
+  return [u.usage, u.failedUsage].filter((x): x is Usage => x !== undefined);
+}
+
+/** What a cached unit's original execution spent. */
+function savedOf(u: UnitState): Usage[] {
+  return u.savedUsage ? [u.savedUsage] : [];
+}
+
+/**
+ * A node's own usages summed, or when it has none the sum over its for_each iterations (never both,
+ * so an aggregate that repeats its items' usage is not counted twice). Null when nothing was recorded.
+ */
+function usageOf(node: NodeState, pick: (u: UnitState) => Usage[]): (TokenTotals & { model: string | null }) | null {
+  let list = pick(node);
+  if (list.length === 0) list = [...node.iterations.values()].flatMap(pick);
+  if (list.length === 0) return null;
   const t = EMPTY_TOTALS();
-  for (const it of node.iterations.values()) {
-    const u = pick(it);
-    if (!u) continue;
-    found = true;
-    model ??= u.model;
-    addUsage(t, u);
-  }
-  return found ? { ...t, model } : null;
+  for (const u of list) addUsage(t, u);
+  return { ...t, model: list[list.length - 1]!.model };
 }
 
 function iterationCounts(node: NodeState): IterationCounts | null {
@@ -194,8 +201,8 @@ export function summarizeNode(node: NodeState, kind: string | null, preds: reado
     durationMs: node.durationMs ?? (crashed && status === 'running' ? null : msBetween(node.startedAt, node.endedAt)),
     startedAt: node.startedAt ?? null,
     endedAt: node.endedAt ?? null,
-    usage: status === 'cached' ? null : usageOf(node, (u) => u.usage),
-    savedUsage: status === 'cached' ? stripModel(usageOf(node, (u) => u.savedUsage)) : null,
+    usage: status === 'cached' ? null : usageOf(node, spentOf),
+    savedUsage: status === 'cached' ? stripModel(usageOf(node, savedOf)) : null,
     error: error ? { name: error.name, message: error.message, firstLine: error.message.split('\n')[0] ?? '' } : null,
     failedAttempts,
     skipReason: node.skipReason ?? null,

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLogEnds } from '../../src/inspect/log-ends.js';
 import { matchesExperience, readRunEntry, runEntry } from '../../src/inspect/runs.js';
+import { isRunProcessAlive } from '../../src/inspect/pid.js';
+import { hostname } from 'node:os';
 import { experience, LogBuilder } from '../helpers/log-builder.js';
 
 const DEF = experience('r', [{ id: 'a' }], []);
@@ -53,5 +55,15 @@ describe('matchesExperience', () => {
     expect(matchesExperience('experiences/x/experience.yaml', '/ws', '/ws/experiences/x')).toBe(true);
     expect(matchesExperience('experiences/x/experience.yaml', '/ws', '/ws/experiences/x/experience.yaml')).toBe(true);
     expect(matchesExperience('experiences/x/experience.yaml', '/ws', '/ws/experiences/y')).toBe(false);
+  });
+});
+
+describe('isRunProcessAlive', () => {
+  it('is alive only for a live pid recorded on this host (or with no host recorded)', () => {
+    expect(isRunProcessAlive({ pid: process.pid })).toBe(true);
+    expect(isRunProcessAlive({ pid: process.pid, host: hostname() })).toBe(true);
+    expect(isRunProcessAlive({ pid: process.pid, host: `not-${hostname()}` })).toBe(false);
+    expect(isRunProcessAlive({ pid: 2147483646 })).toBe(false);
+    expect(isRunProcessAlive(undefined)).toBe(false);
   });
 });

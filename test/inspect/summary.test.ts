@@ -75,3 +75,15 @@ describe('summarize', () => {
     expect(s.nodes.map((n) => [n.nodeId, n.kind])).toEqual([['z', null]]);
   });
 });
+
+describe('spend of failed attempts', () => {
+  it('counts the usage of failed attempts (node.failed usage) in the node and the totals', () => {
+    const b = new LogBuilder({ runId: RUN }).started(DEF);
+    b.nodeStarted('a');
+    b.push('node.failed', { nodeId: 'a' as never, inputHash: 'h' as never, attempt: 1, error: { name: 'SchemaError', message: 'bad' }, willRetry: true, usage: usage(400, 40, 0.1) });
+    b.nodeStarted('a', { attempt: 2 }).completed('a', { usage: usage(500, 50, 0.2) });
+    const s = summarize(fold(b.events));
+    expect(s.nodes[0]!.usage).toMatchObject({ inputTokens: 900, outputTokens: 90 });
+    expect(s.totals.costUsd).toBeCloseTo(0.3);
+  });
+});
