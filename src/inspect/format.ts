@@ -24,9 +24,12 @@ export function fmtCost(usd: number | null | undefined): string {
   return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
-/** The first 8 characters of a run id, enough to tell runs apart in a table. */
+/**
+ * The last 8 characters of a run id, enough to tell runs apart in a table. Not the first: a UUIDv7
+ * starts with its timestamp, so runs made minutes apart share their first 8 characters.
+ */
 export function shortId(id: string | null | undefined): string {
-  return id ? id.slice(0, 8) : '–';
+  return id ? `…${id.slice(-8)}` : '–';
 }
 
 /** Cuts `s` to `max` characters with an ellipsis. */

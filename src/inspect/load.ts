@@ -1,8 +1,7 @@
 // Loads a run: streams its log through the one fold (STYLE §1). Never keeps the events, so a
 // million-event log is summarised in the memory of its RunState (issue #5 item 5).
 import { statSync } from 'node:fs';
-import type { OeEvent, Usage } from '../log/events.js';
-import { evolve, initialState, type NodeState, type RunState } from '../log/fold.js';
+import { evolve, initialState, type RunState } from '../log/fold.js';
 import { streamLog, type LogWarning } from '../log/reader.js';
 import { LogFormatError } from '../util/errors.js';
 
@@ -17,11 +16,8 @@ export interface LoadedRun {
 /** Options of loadRun. */
 export interface LoadOptions {
   /**
-   * Drop what the summary never reads from each finished for_each iteration (its output, input hash,
-   * hash parts and times) right after `evolve` applied its terminal event, and share usage model strings. The
-   * fold keeps every iteration's output; on a 1M-event log (~500k iterations) that alone is ~430 MB
-   * of heap, compacted it is ~140 MB (scripts/bench/inspect.mjs). Default true; `--node` and `--why`
-   * turn it off to read each iteration in full.
+   * Fold in `summary` detail (fold.ts): finished for_each iterations keep no output, hash or times.
+   * Default true; `--node` and `--why` turn it off to read each iteration in full.
    */
   compactIterations?: boolean;
 }
@@ -35,43 +31,14 @@ export interface LoadOptions {
 export async function loadRun(file: string, onWarning: (w: LogWarning) => void = () => {}, opts: LoadOptions = {}): Promise<LoadedRun> {
   const warnings: LogWarning[] = [];
   if (statSync(file, { throwIfNoEntry: false })?.size === 0) throw new LogFormatError(`${file}: the run log is empty (the run crashed before writing run.started); nothing to inspect`);
-  const compact = opts.compactIterations ?? true;
-  const models = new Map<string, string>();
-  let state = initialState();
+  let state = initialState({ detail: opts.compactIterations ?? true ? 'summary' : 'full' });
   for await (const e of streamLog(file, (w) => {
     warnings.push(w);
     onWarning(w);
   })) {
     state = evolve(state, e);
-    if (compact) compactIteration(state, e, models);
   }
   if (state.eventCount === 0) throw new LogFormatError(`${file}: the run log holds no complete event (the run crashed before writing run.started); nothing to inspect`);
   if (state.status === 'pending' || state.runId === undefined) throw new LogFormatError(`${file}:1: the first event is not run.started, so this is not a run log`);
   return { file, state, warnings };
-}
-
-/**
- * After a for_each iteration's terminal event: clears the fields inspect's summary never reads.
- * Fields are set to undefined, not deleted, so V8 keeps the objects' compact shape.
- */
-function compactIteration(state: RunState, e: OeEvent, models: Map<string, string>): void {
-  if (!('iteration' in e) || !e.iteration) return;
-  if (!(e.type === 'node.completed' || e.type === 'node.cached' || (e.type === 'node.failed' && !e.willRetry))) return;
-  const u = state.nodes.get(e.nodeId as NodeState['nodeId'])?.iterations.get(e.iteration.index);
-  if (!u) return;
-  u.output = undefined;
-  u.hashParts = undefined;
-  u.inputHash = undefined;
-  u.startedAt = undefined;
-  u.endedAt = undefined;
-  u.endedSeq = undefined;
-  if (u.usage) u.usage = shareModel(u.usage, models);
-  if (u.savedUsage) u.savedUsage = shareModel(u.savedUsage, models);
-  if (u.failedUsage) u.failedUsage = shareModel(u.failedUsage, models);
-}
-
-function shareModel(u: Usage, models: Map<string, string>): Usage {
-  let m = models.get(u.model);
-  if (m === undefined) models.set(u.model, (m = u.model));
-  return { ...u, model: m };
 }

@@ -8,6 +8,7 @@ import type {
   ExperienceRef,
   NodeOutput,
   OeEvent,
+  RunCompletedPayload,
   RunCounts,
   RunOptions,
   RunStatus,
@@ -62,8 +63,18 @@ export interface NodeState extends UnitState {
   iterations: Map<number, UnitState>;
 }
 
+/**
+ * How much of each for_each iteration the fold keeps: `full` keeps everything; `summary` keeps an
+ * iteration's status, attempts, errors, duration and usage, and drops its output, input hash, hash
+ * parts and times once it finishes — what a summary of a huge fan-out needs, in a fraction of the
+ * memory (a 1M-event log: ~430 MB of iteration outputs otherwise; scripts/bench/inspect.mjs).
+ */
+export type FoldDetail = 'full' | 'summary';
+
 /** A run as its log tells it. `status` is `pending` before run.started and `running` until run.completed. */
 export interface RunState {
+  /** What the fold keeps of finished for_each iterations. */
+  detail: FoldDetail;
   runId?: RunId;
   status: 'pending' | 'running' | RunStatus;
   args: { [name: string]: Json };
@@ -79,6 +90,8 @@ export interface RunState {
   counts?: RunCounts;
   /** From run.completed. */
   error?: ErrorRecord & { nodeId?: NodeId };
+  /** From run.completed: LLM tokens and cost the run spent. */
+  usage?: RunCompletedPayload['usage'];
   /** From run.paused. */
   paused?: { reason: string; pending: NodeId[] };
   /** Nodes in the order they first appeared in the log. */
@@ -90,8 +103,20 @@ export interface RunState {
 }
 
 /** The state before any event. */
-export function initialState(): RunState {
-  return { status: 'pending', args: {}, nodes: new Map(), eventCount: 0 };
+export function initialState(opts: { detail?: FoldDetail } = {}): RunState {
+  return { detail: opts.detail ?? 'full', status: 'pending', args: {}, nodes: new Map(), eventCount: 0 };
+}
+
+/** In `summary` detail, drops what a finished iteration no longer needs (fields set to undefined, not
+ *  deleted, so V8 keeps the objects' shape). */
+function trimFinished(state: RunState, e: { iteration?: { index: number } }, u: UnitState): void {
+  if (state.detail === 'full' || !e.iteration) return;
+  u.output = undefined;
+  u.hashParts = undefined;
+  u.inputHash = undefined;
+  u.startedAt = undefined;
+  u.endedAt = undefined;
+  u.endedSeq = undefined;
 }
 
 function newUnit(): UnitState {
@@ -158,6 +183,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       u.startedAt ??= event.ts;
       u.endedAt = event.ts;
       u.endedSeq = event.seq;
+      trimFinished(state, event, u);
       return state;
     }
     case 'node.cached': {
@@ -172,6 +198,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       u.startedAt ??= event.ts;
       u.endedAt = event.ts;
       u.endedSeq = event.seq;
+      trimFinished(state, event, u);
       return state;
     }
     case 'node.failed': {
@@ -185,6 +212,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       if (!event.willRetry) {
         u.endedAt = event.ts;
         u.endedSeq = event.seq;
+        trimFinished(state, event, u);
       }
       return state;
     }
@@ -208,6 +236,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       state.durationMs = event.durationMs;
       state.counts = event.counts;
       if (event.error) state.error = event.error;
+      if (event.usage) state.usage = event.usage;
       state.endedAt = event.ts;
       return state;
     default:
@@ -236,8 +265,8 @@ export function fold(events: Iterable<OeEvent>): RunState {
 }
 
 /** Folds an async stream of events (a log read with streamLog) in constant memory per event. */
-export async function foldStream(events: AsyncIterable<OeEvent>): Promise<RunState> {
-  let state = initialState();
+export async function foldStream(events: AsyncIterable<OeEvent>, opts: { detail?: FoldDetail } = {}): Promise<RunState> {
+  let state = initialState(opts);
   for await (const e of events) state = evolve(state, e);
   return state;
 }

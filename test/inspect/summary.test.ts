@@ -51,7 +51,7 @@ describe('summarize', () => {
     expect(s.saved).toMatchObject({ nodes: 2, durationMs: 2000, inputTokens: 1000, outputTokens: 100, costUsd: 0.2 });
     expect(s.totals).toMatchObject({ executedDurationMs: 70, inputTokens: 0 });
     expect(s.counts).toMatchObject({ executed: 1, cached: 2, recorded: { completed: 1, cached: 2, failed: 0, skipped: 0 } });
-    expect(renderSummaryText(s)).toContain('memo saved  2 nodes not run again (from 01a1f866): 2.00s, 1,000 in / 100 out tokens, $0.2000');
+    expect(renderSummaryText(s)).toContain('memo saved  2 nodes not run again (from …000000bb): 2.00s, 1,000 in / 100 out tokens, $0.2000');
   });
 
   it('reports attempts, failed attempts and the first line of the last error', () => {
