@@ -134,7 +134,12 @@ function savedOf(u: UnitState): Usage[] {
  */
 function usageOf(node: NodeState, pick: (u: UnitState) => Usage[]): (TokenTotals & { model: string | null }) | null {
   let list = pick(node);
-  if (list.length === 0) list = [...node.iterations.values()].flatMap(pick);
+  if (list.length === 0) {
+    list = [...node.iterations.values()].flatMap(pick);
+    // A fold in `summary` detail keeps finished iterations' usage summed on the node instead.
+    const summed = pick === savedOf ? node.iterationUsage?.saved : node.iterationUsage?.spent;
+    if (summed) list.push(summed);
+  }
   if (list.length === 0) return null;
   const t = EMPTY_TOTALS();
   for (const u of list) addUsage(t, u);

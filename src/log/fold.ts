@@ -61,6 +61,11 @@ export interface NodeState extends UnitState {
   skipReason?: string;
   /** for_each iterations by index (empty for other nodes). */
   iterations: Map<number, UnitState>;
+  /**
+   * In `summary` detail only: the usage of finished iterations, summed here instead of kept on each
+   * (`spent` = usage + failedUsage, `saved` = savedUsage).
+   */
+  iterationUsage?: { spent?: Usage; saved?: Usage };
 }
 
 /**
@@ -107,10 +112,17 @@ export function initialState(opts: { detail?: FoldDetail } = {}): RunState {
   return { detail: opts.detail ?? 'full', status: 'pending', args: {}, nodes: new Map(), eventCount: 0 };
 }
 
-/** In `summary` detail, drops what a finished iteration no longer needs (fields set to undefined, not
- *  deleted, so V8 keeps the objects' shape). */
-function trimFinished(state: RunState, e: { iteration?: { index: number } }, u: UnitState): void {
+/** In `summary` detail, drops what a finished iteration no longer needs, summing its usage into its
+ *  node (fields set to undefined, not deleted, so V8 keeps the objects' shape). */
+function trimFinished(state: RunState, e: { nodeId: NodeId; iteration?: { index: number } }, u: UnitState): void {
   if (state.detail === 'full' || !e.iteration) return;
+  const node = nodeOf(state, e.nodeId);
+  const totals = (node.iterationUsage ??= {});
+  for (const spent of [u.usage, u.failedUsage]) if (spent) totals.spent = addUsage(totals.spent, spent);
+  if (u.savedUsage) totals.saved = addUsage(totals.saved, u.savedUsage);
+  u.usage = undefined;
+  u.failedUsage = undefined;
+  u.savedUsage = undefined;
   u.output = undefined;
   u.hashParts = undefined;
   u.inputHash = undefined;

@@ -58,3 +58,22 @@ describe('fold', () => {
     expect(s.eventCount).toBe(log.events.length);
   });
 });
+
+describe('fold in summary detail', () => {
+  it('drops finished iterations\' outputs and sums their usage on the node', () => {
+    const usage = (i: number) => ({ inputTokens: i, outputTokens: 1, model: 'm', costUsd: 0.5 });
+    const log = new LogBuilder({ runId: RUN })
+      .started(exp)
+      .executes('a', { output: { state_delta: { x: [1, 2] } } })
+      .nodeStarted('b')
+      .executes('b', { index: 0, usage: usage(10), output: { edge_output: 'big' } })
+      .executes('b', { index: 1, usage: usage(20) });
+    const full = fold(log.events).nodes.get('b' as NodeId)!;
+    let summary = initialState({ detail: 'summary' });
+    for (const e of log.events) summary = evolve(summary, e);
+    const b = summary.nodes.get('b' as NodeId)!;
+    expect(full.iterations.get(0)!.output).toEqual({ state_delta: {}, edge_output: 'big' });
+    expect(b.iterations.get(0)).toMatchObject({ status: 'completed', output: undefined, usage: undefined, durationMs: 100 });
+    expect(b.iterationUsage?.spent).toEqual({ inputTokens: 30, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, model: 'm', costUsd: 1 });
+  });
+});
