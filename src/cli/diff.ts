@@ -2,6 +2,7 @@
 // src/inspect/cmd-diff.ts, imported when the command runs.
 import type { Register } from './command.js';
 import { startCommand } from './command.js';
+import { inspectEnv } from './inspect-env.js';
 
 /** Adds `oe diff`. */
 export const register: Register = (program, proc) => {
@@ -13,14 +14,7 @@ export const register: Register = (program, proc) => {
     .option('--json', 'print the comparison as one JSON object (docs/inspect.md)')
     .action(async (runA: string, runB: string, opts: { json?: boolean }, cmd) => {
       const { globals, output } = await startCommand(cmd, proc);
-      const [{ diffCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-diff.js'), import('../inspect/sink.js')]);
-      await diffCommand(runA, runB, {
-        workspace: globals.workspace,
-        cwd: globals.cwd,
-        json: opts.json === true || globals.format === 'json',
-        out: streamSink(process.stdout),
-        warn: (m) => output.err.warn(m),
-        info: (m, fields) => output.out.info(fields, m),
-      });
+      const { diffCommand } = await import('../inspect/cmd-diff.js');
+      await diffCommand(runA, runB, await inspectEnv(globals, output, opts));
     });
 };

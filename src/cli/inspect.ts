@@ -2,6 +2,7 @@
 // src/inspect/cmd-inspect.ts, imported when the command runs.
 import type { Register } from './command.js';
 import { startCommand } from './command.js';
+import { inspectEnv } from './inspect-env.js';
 
 /** Adds `oe inspect`. */
 export const register: Register = (program, proc) => {
@@ -17,14 +18,7 @@ export const register: Register = (program, proc) => {
     .option('--html <file>', 'write a self-contained HTML report (graph, timeline, node table)')
     .action(async (runId: string, opts: { json?: boolean; events?: boolean; type?: string[]; node?: string; why?: string; html?: string }, cmd) => {
       const { globals, output } = await startCommand(cmd, proc);
-      const [{ inspectCommand }, { streamSink }] = await Promise.all([import('../inspect/cmd-inspect.js'), import('../inspect/sink.js')]);
-      await inspectCommand(runId, opts, {
-        workspace: globals.workspace,
-        cwd: globals.cwd,
-        json: opts.json === true || globals.format === 'json',
-        out: streamSink(process.stdout),
-        warn: (m) => output.err.warn(m),
-        info: (m, fields) => output.out.info(fields, m),
-      });
+      const { inspectCommand } = await import('../inspect/cmd-inspect.js');
+      await inspectCommand(runId, opts, await inspectEnv(globals, output, opts));
     });
 };

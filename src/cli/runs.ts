@@ -2,6 +2,7 @@
 // src/inspect/cmd-runs.ts, imported when the command runs.
 import type { Register } from './command.js';
 import { startCommand } from './command.js';
+import { inspectEnv } from './inspect-env.js';
 import { parsePositiveInt } from './globals.js';
 
 /** Adds `oe runs`. */
@@ -15,18 +16,10 @@ export const register: Register = (program, proc) => {
     .action(async (opts: { experience?: string; json?: boolean; limit?: string }, cmd) => {
       const { globals, output } = await startCommand(cmd, proc);
       const limit = parsePositiveInt('--limit', opts.limit);
-      const [{ runsCommand }, { streamSink }, { runsDir }] = await Promise.all([import('../inspect/cmd-runs.js'), import('../inspect/sink.js'), import('../inspect/locate.js')]);
+      const [{ runsCommand }, { runsDir }] = await Promise.all([import('../inspect/cmd-runs.js'), import('../inspect/locate.js')]);
       await runsCommand(
         { experience: opts.experience, limit },
-        {
-          workspace: globals.workspace,
-          cwd: globals.cwd,
-          json: opts.json === true || globals.format === 'json',
-          out: streamSink(process.stdout),
-          warn: (m) => output.err.warn(m),
-          info: (m, fields) => output.out.info(fields, m),
-          runsDir: runsDir(globals.workspace),
-        },
+        { ...(await inspectEnv(globals, output, opts)), runsDir: runsDir(globals.workspace) },
       );
     });
 };

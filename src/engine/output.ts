@@ -1,6 +1,7 @@
 // Checks what a node returned (SPEC §2.3) and puts it in its one shape (STYLE §3.5): a JSON value
 // after a canonical round trip, with only declared `writes` in its state delta.
-import type { FieldType, NodeDef, StateField } from '../experience/types.js';
+import { hasType } from '../experience/args.js';
+import type { NodeDef, StateField } from '../experience/types.js';
 import type { NodeOutput, Usage } from '../log/events.js';
 import { NotJsonError, roundTrip, type Json } from '../util/canonical-json.js';
 
@@ -9,25 +10,6 @@ export class NodeResultError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NodeResultError';
-  }
-}
-
-function typeOk(type: FieldType, v: Json): boolean {
-  switch (type) {
-    case 'any':
-      return true;
-    case 'string':
-      return typeof v === 'string';
-    case 'number':
-      return typeof v === 'number';
-    case 'integer':
-      return Number.isInteger(v);
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'array':
-      return Array.isArray(v);
-    case 'object':
-      return v !== null && typeof v === 'object' && !Array.isArray(v);
   }
 }
 
@@ -66,7 +48,7 @@ export function checkResult(node: NodeDef, raw: unknown, schema: Readonly<Record
       throw new NodeResultError(`node ${node.id} wrote state field "${field}", which is not in its writes [${node.writes.join(', ')}]`);
     }
     const decl = schema[field];
-    if (decl && !typeOk(decl.type, value) && decl.merge !== 'array_append') {
+    if (decl && !hasType(value, decl.type) && decl.merge !== 'array_append') {
       throw new NodeResultError(`node ${node.id} wrote ${typeName(value)} to state field "${field}", declared as ${decl.type}`);
     }
   }
