@@ -1,33 +1,10 @@
 // argv → command. The only process.exit in oe (STYLE §3.8): typed errors exit with their code;
 // anything else is a bug, reported as one.
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { CancelledError, InternalError, OeError, ValidationError, formatProblem } from '../util/errors.js';
-import { addGlobalOptions, resolveGlobals, type Globals } from './globals.js';
+import { resolveGlobals, type Globals } from './globals.js';
 import type { CliProcess } from './command.js';
-import { register as registerRun } from './run.js';
-import { register as registerResume } from './resume.js';
-import { register as registerValidate } from './validate.js';
-import { register as registerSchema } from './schema.js';
-import { register as registerInspect } from './inspect.js';
-import { register as registerRuns } from './runs.js';
-import { register as registerDiff } from './diff.js';
-import { register as registerInit } from './init.js';
-import { register as registerControl } from './control.js';
-
-import { OE_VERSION } from './version.js';
-
-/** Builds the command table. Each register() only declares options; its action imports the work. */
-export function buildProgram(proc: CliProcess): Command {
-  const program = addGlobalOptions(new Command('oe'))
-    .description('Run experiences — workflow graphs of tools and LLM calls — with an event log that makes every run resumable.')
-    .version(OE_VERSION, '-V, --version')
-    .showHelpAfterError()
-    .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
-    register(program, proc);
-  }
-  return program;
-}
+import { buildProgram } from './program.js';
 
 /**
  * Prints anything thrown out of a command once, on stderr, and returns the exit code. `globals` are
