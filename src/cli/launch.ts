@@ -214,6 +214,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     });
   } finally {
     for (const [sig, fn] of signals) process.off(sig, fn);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
     restoreStdout();
   }
   if (result.internalError) {
@@ -221,8 +223,6 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
   printLastLine(g, output, result, req.resumedFrom);
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUncaught);
   return result;
 }
 
