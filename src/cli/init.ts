@@ -144,7 +144,7 @@ export async function initExperience(target: string, shown: string): Promise<Ini
 export const register: Register = (program, proc) => {
   program
     .command('init <dir>')
-    .description('Scaffold an experience in a new or empty directory: experience.yaml, tools/hello.mjs, README.md')
+    .description('scaffold an experience in a new or empty directory: experience.yaml, tools/hello.mjs, README.md')
     .action(async (dir: string, _opts: unknown, cmd: Command) => {
       const { output } = await startCommand(cmd, proc);
       const result = await initExperience(resolve(proc.cwd, dir), dir);

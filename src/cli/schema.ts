@@ -7,7 +7,7 @@ import type { CliProcess, Register } from './command.js';
 export const register: Register = (program: Command, _proc: CliProcess) => {
   program
     .command('schema')
-    .description('Print the JSON Schema of experience.yaml (for editors and yaml-language-server)')
+    .description('print the JSON Schema of experience.yaml (for editors and yaml-language-server)')
     .action(async () => {
       const { experienceJsonSchema } = await import('../experience/schema.js');
       process.stdout.write(`${JSON.stringify(experienceJsonSchema(), null, 2)}\n`);

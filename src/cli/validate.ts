@@ -8,7 +8,7 @@ import { startCommand, type CliProcess, type Register } from './command.js';
 export const register: Register = (program: Command, proc: CliProcess) => {
   program
     .command('validate')
-    .description('Check an experience: YAML syntax, schema, ids, edges, cycles, state fields, files, `when` and templates')
+    .description('check an experience: YAML syntax, schema, ids, edges, cycles, state fields, files, `when` and templates')
     .argument('[path]', 'experience directory or experience.yaml', '.')
     .action(async (path: string, _opts: unknown, cmd: Command) => {
       const { globals, output } = await startCommand(cmd, proc);
