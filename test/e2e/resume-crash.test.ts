@@ -3,7 +3,7 @@
 // an error. Real processes and real logs (STYLE §4: crashes use real processes).
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect, spawnOe } from '../helpers/cli.js';
 import {
   DIAMOND_NODES,
@@ -14,7 +14,6 @@ import {
   expectValidLog,
   fanOut,
   fanOutState,
-  fixture,
   hasUnit,
   logsIn,
   nodesWith,
@@ -27,17 +26,10 @@ import {
   unitsWith,
   waitForLog,
   type Fixture,
+  freshFixtures,
 } from '../helpers/resume.js';
 
-const made: Fixture[] = [];
-function fresh(files: { [rel: string]: string }): Fixture {
-  const fx = fixture(files);
-  made.push(fx);
-  return fx;
-}
-afterEach(() => {
-  for (const fx of made.splice(0)) rmSync(fx.ws, { recursive: true, force: true });
-});
+const fresh = freshFixtures();
 
 /** Starts `oe run exp` in the background. */
 function startRun(fx: Fixture) {

@@ -3,13 +3,12 @@
 // fields. Every resumeRun() also checks that the prior log is unchanged and the new log valid.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventsOf,
   expectSuccess,
   fanOut,
   fanOutState,
-  fixture,
   nodesWith,
   resumeRun,
   runExp,
@@ -19,17 +18,10 @@ import {
   takeExecutions,
   unitsWith,
   type Fixture,
+  freshFixtures,
 } from '../helpers/resume.js';
 
-const made: Fixture[] = [];
-function fresh(files: { [rel: string]: string }): Fixture {
-  const fx = fixture(files);
-  made.push(fx);
-  return fx;
-}
-afterEach(() => {
-  for (const fx of made.splice(0)) rmSync(fx.ws, { recursive: true, force: true });
-});
+const fresh = freshFixtures();
 
 const CSV = 'city,temp\nOslo,1\nRome,12\n';
 

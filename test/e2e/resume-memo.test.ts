@@ -3,14 +3,13 @@
 // that the prior log is byte-for-byte unchanged and that the new log is valid.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DIAMOND_NODES,
   diamond,
   diamondState,
   eventsOf,
   expectSuccess,
-  fixture,
   logsIn,
   nodesWith,
   readLogEvents,
@@ -20,17 +19,10 @@ import {
   sorted,
   takeExecutions,
   type Fixture,
+  freshFixtures,
 } from '../helpers/resume.js';
 
-const made: Fixture[] = [];
-function fresh(files: { [rel: string]: string }): Fixture {
-  const fx = fixture(files);
-  made.push(fx);
-  return fx;
-}
-afterEach(() => {
-  for (const fx of made.splice(0)) rmSync(fx.ws, { recursive: true, force: true });
-});
+const fresh = freshFixtures();
 
 describe('oe resume: the memo', () => {
   it('restores every node of a successful run and executes nothing', async () => {

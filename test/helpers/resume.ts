@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { readEvents, runLogs, runOe, tempDir, type OeResult } from './cli.js';
 
 /** Where counting tools record their executions, inside the experience directory. */
@@ -442,5 +442,21 @@ graph:
     'tools/first.mjs': tool('first'),
     'tools/second.mjs': tool('second', `  if (flag('fail-second')) throw new Error('second is broken');\n`),
     'tools/third.mjs': countingTool(`  return { state_delta: { trail: ['third'], seen: input._state.trail.length } };`),
+  };
+}
+
+/**
+ * A fixture factory for one test file: call it at the top level; every fixture it makes is removed
+ * after each test.
+ */
+export function freshFixtures(): (files: { [rel: string]: string }) => Fixture {
+  const made: Fixture[] = [];
+  afterEach(() => {
+    for (const fx of made.splice(0)) rmSync(fx.ws, { recursive: true, force: true });
+  });
+  return (files) => {
+    const fx = fixture(files);
+    made.push(fx);
+    return fx;
   };
 }
