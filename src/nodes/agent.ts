@@ -4,12 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentNode } from '../experience/types.js';
 import { renderTemplate } from '../experience/template.js';
-import { complete } from '../llm/complete.js';
-import { LlmOutputError } from '../llm/errors.js';
+import { answer } from '../llm/answer.js';
 import { DEFAULT_MAX_TOKENS } from '../llm/models.js';
 import { callContext } from '../llm/node-options.js';
-import { replyText } from '../llm/request.js';
-import { askForObject } from '../llm/structured.js';
 import type { NodeRunner } from './runner.js';
 
 /**
@@ -39,26 +36,6 @@ export const runner: NodeRunner<AgentNode> = {
       system: node.system,
       temperature: node.temperature,
     };
-    if (node.schema) {
-      const { value, usage } = await askForObject({ ...base, user: prompt }, node.schema, node.writes, call);
-      return { state_delta: value, edge_output: value, usage };
-    }
-    const field = singleWrite(node.writes, call.nodeId);
-    const { response, usage } = await complete({ ...base, messages: [{ role: 'user', content: prompt }] }, call);
-    const text = replyText(response);
-    if (!text) throw new LlmOutputError(`node ${call.nodeId}: the reply has no text (stop_reason: ${response.stop_reason ?? 'none'})`);
-    return { state_delta: field === undefined ? {} : { [field]: text }, edge_output: text, usage };
+    return answer({ ...base, user: prompt }, node.schema, node.writes, call);
   },
 };
-
-/**
- * The field a text reply goes to: the node's one `writes` field, or none (the text is then only the
- * node's edge_output, for its successors).
- * @throws {LlmOutputError} when `writes` lists more than one field.
- */
-export function singleWrite(writes: string[], nodeId: string): string | undefined {
-  if (writes.length > 1) {
-    throw new LlmOutputError(`node ${nodeId}: a node without schema writes its text to at most one field, but writes lists ${writes.length} (${writes.join(', ')})`);
-  }
-  return writes[0];
-}

@@ -3,15 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SkillNode } from '../experience/types.js';
-import { complete } from '../llm/complete.js';
-import { LlmOutputError } from '../llm/errors.js';
+import { answer } from '../llm/answer.js';
 import { DEFAULT_MAX_TOKENS } from '../llm/models.js';
 import { callContext } from '../llm/node-options.js';
-import { replyText } from '../llm/request.js';
 import { parseSkillFile } from '../llm/skill-file.js';
-import { askForObject } from '../llm/structured.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { singleWrite } from './agent.js';
 import type { NodeRunner } from './runner.js';
 
 /**
@@ -37,14 +33,6 @@ export const runner: NodeRunner<SkillNode> = {
       temperature: node.temperature,
     };
     const user = canonicalJson(input);
-    if (skill.schema) {
-      const { value, usage } = await askForObject({ ...base, user }, skill.schema, node.writes, call);
-      return { state_delta: value, edge_output: value, usage };
-    }
-    const field = singleWrite(node.writes, call.nodeId);
-    const { response, usage } = await complete({ ...base, messages: [{ role: 'user', content: user }] }, call);
-    const text = replyText(response);
-    if (!text) throw new LlmOutputError(`node ${call.nodeId}: the reply has no text (stop_reason: ${response.stop_reason ?? 'none'})`);
-    return { state_delta: field === undefined ? {} : { [field]: text }, edge_output: text, usage };
+    return answer({ ...base, user }, skill.schema, node.writes, call);
   },
 };
