@@ -1,20 +1,12 @@
 // `oe run` end to end on concurrency (issue #2 §5, §10): slow independent nodes overlap in time at
 // --concurrency 2 and are serialised at 1; and the determinism rule (SPEC §2.5): every node gets the
 // same input hash at --concurrency 1 and 8 although parallel branches finish in another order.
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventsOf, maxOverlap, runChecked, TRACE_TOOL, writeExperience, type RunOutcome, type Workspace } from '../helpers/experience.js';
+import { describe, expect, it } from 'vitest';
+import { eventsOf, freshExperiences, maxOverlap, runChecked, type RunOutcome } from '../helpers/experience.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const made: Workspace[] = [];
-afterEach(() => {
-  for (const ws of made.splice(0)) ws.remove();
-});
-function experience(yaml: string, files: Record<string, string> = {}): Workspace {
-  const ws = writeExperience(yaml, { 'tools/trace.mjs': TRACE_TOOL, ...files });
-  made.push(ws);
-  return ws;
-}
+const experience = freshExperiences();
 
 const TWO_SLOW = `
 name: two-slow

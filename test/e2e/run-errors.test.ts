@@ -1,18 +1,10 @@
 // `oe run` end to end when nodes fail (issue #2 §5, §10, "Bad input"): on_error skip / fail_run /
 // retry with linear and exponential backoff, timeouts, throwing tools, bad modules and results that
 // are not JSON or write undeclared fields. Each run also keeps the invariants of helpers/experience.ts.
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventsOf, runChecked, runExperience, TRACE_TOOL, writeExperience, type Workspace } from '../helpers/experience.js';
+import { describe, expect, it } from 'vitest';
+import { eventsOf, freshExperiences, runChecked, runExperience } from '../helpers/experience.js';
 
-const made: Workspace[] = [];
-afterEach(() => {
-  for (const ws of made.splice(0)) ws.remove();
-});
-function experience(yaml: string, files: Record<string, string> = {}): Workspace {
-  const ws = writeExperience(yaml, { 'tools/trace.mjs': TRACE_TOOL, ...files });
-  made.push(ws);
-  return ws;
-}
+const experience = freshExperiences();
 
 /** a → broken → after, plus an independent `other`; `broken` fails with `policy`. */
 const BROKEN = (onError: string, extra = '') => `

@@ -1,20 +1,12 @@
 // `oe run` end to end on the graph's shapes (issue #2 §5, §10): a single tool, the tool call shape
 // (SPEC §2.3), datasets, for_each fan-out, fan-in, edge `when` and its skip cascade, state merges, and
 // the console formats. Every run is also checked against the invariants of test/helpers/experience.ts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readEvents, runLogs, runOe } from '../helpers/cli.js';
-import { eventsOf, maxOverlap, runChecked, runExperience, TRACE_TOOL, writeExperience, type Workspace } from '../helpers/experience.js';
+import { eventsOf, freshExperiences, maxOverlap, runChecked, runExperience } from '../helpers/experience.js';
 
-const made: Workspace[] = [];
-afterEach(() => {
-  for (const ws of made.splice(0)) ws.remove();
-});
-function experience(yaml: string, files: Record<string, string> = {}): Workspace {
-  const ws = writeExperience(yaml, { 'tools/trace.mjs': TRACE_TOOL, ...files });
-  made.push(ws);
-  return ws;
-}
+const experience = freshExperiences();
 
 describe('oe run: tools and their call shape', () => {
   it('runs a one-node experience, exits 0 and ends stdout with run complete and the final state', async () => {

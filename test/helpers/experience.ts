@@ -2,7 +2,7 @@
 // the real bin/oe, and checks the invariants every run must keep (SPEC §3, STYLE §4 "The invariant").
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { buildGraph } from '../../src/experience/graph.js';
 import type { Experience } from '../../src/experience/types.js';
 import { finalState, seedState } from '../../src/engine/inputs.js';
@@ -211,3 +211,20 @@ export function maxOverlap(spans: Array<{ start: number; end: number }>): number
   for (const [, d] of points) max = Math.max(max, (cur += d));
   return max;
 }
+
+/**
+ * An experience factory for one test file: call it at the top level. Each workspace it writes has
+ * the trace tool at `tools/trace.mjs` (plus `files`), and is removed after each test.
+ */
+export function freshExperiences(): (yaml: string, files?: Record<string, string>) => Workspace {
+  const made: Workspace[] = [];
+  afterEach(() => {
+    for (const ws of made.splice(0)) ws.remove();
+  });
+  return (yaml, files = {}) => {
+    const ws = writeExperience(yaml, { 'tools/trace.mjs': TRACE_TOOL, ...files });
+    made.push(ws);
+    return ws;
+  };
+}
+
