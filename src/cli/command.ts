@@ -15,6 +15,8 @@ export interface CliProcess {
   exitCode(): number;
   /** A command that finished without throwing but must not exit 0 (a failed run) sets its code here. */
   setExitCode(code: number): void;
+  /** Ends the process now with `code` (a second SIGINT during a run, after the log is closed). */
+  exitNow(code: number): never;
 }
 
 /** Adds a command to the program; each command file exports one. */

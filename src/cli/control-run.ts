@@ -1,7 +1,7 @@
 // Finds the live process of a run from its log and signals it.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { runLogPath, runsDir } from '../engine/run.js';
+import { runLogPath, runsDir } from '../log/paths.js';
 import type { RunStatus } from '../log/events.js';
 import { foldStream } from '../log/fold.js';
 import { streamLog } from '../log/reader.js';

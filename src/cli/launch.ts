@@ -1,9 +1,12 @@
 // Starts a run from the CLI — shared by `oe run` and `oe resume` (a resume is a run with a memo):
 // the run flags, their checks, the signals that pause or cancel, the console, and the last line.
 import type { Command } from 'commander';
-import { hostname } from 'node:os';
 import { relative, sep } from 'node:path';
-import { buildGraph } from '../experience/graph.js';
+import type { RunControl } from '../engine/control.js';
+import type { LiveClaim, ClaimHandle } from '../engine/live-claim.js';
+import type { InlineExecutor } from '../executors/inline.js';
+import type { ToolPool } from '../executors/tool-pool.js';
+import type { Graph } from '../experience/graph.js';
 import type { Experience } from '../experience/types.js';
 import type { ExperienceRef, RunOptions } from '../log/events.js';
 import type { LlmSettings } from '../nodes/runner.js';
@@ -12,6 +15,7 @@ import type { Json } from '../util/canonical-json.js';
 import { systemClock } from '../util/clock.js';
 import { UsageError, ValidationError, type Problem } from '../util/errors.js';
 import { uuidv7Source, type RunId } from '../util/ids.js';
+import { selfIdentity } from '../util/process-identity.js';
 import { printEvent, formatDuration } from './console.js';
 import { parsePositiveInt, type Globals } from './globals.js';
 import type { Output } from './output.js';
@@ -106,6 +110,8 @@ function parseNonNegativeInt(flag: string, value: string): number {
 /** The experience a run executes, and where it came from. */
 export interface RunSource {
   experience: Experience;
+  /** Its graph, built once by validation. */
+  graph: Graph;
   /** Absolute experience directory. */
   dir: string;
   /** Absolute path of the YAML, when it was read from a file. */
@@ -122,8 +128,11 @@ export interface LaunchRequest {
   source: RunSource;
   /** Run args before validation (for a resume: the prior args with --args merged over them). */
   args: { [name: string]: Json };
+  /** Where attempts run; from withRunExecutor, created before the experience was loaded. */
+  executor: RunExecutor;
   memo?: Memo;
-  resumedFrom?: RunId;
+  /** For a resume: the prior run, its resume chain and whether it is live. */
+  resumed?: { runId: RunId; lineage: RunId[]; live(): LiveClaim | undefined };
 }
 
 /** A path relative to the workspace with POSIX separators, for the log. */
@@ -131,14 +140,40 @@ export function workspacePath(workspace: string, abs: string): string {
   return relative(workspace, abs).split(sep).join('/') || '.';
 }
 
+/** The in-process executor and its tool threads, started early so a thread boots during start-up. */
+export interface RunExecutor {
+  executor: InlineExecutor;
+  tools: ToolPool;
+}
+
+/**
+ * Runs `fn` with the executor of a run, created first and closed last: one tool thread starts at
+ * once, so its start (~40 ms) overlaps loading the experience and the memo; launchRun stops it when
+ * the experience has no tool node. Tools' own stdout goes to stderr in json format (stdout carries
+ * only events, SPEC §4).
+ */
+export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) => Promise<T>): Promise<T> {
+  const [{ InlineExecutor }, { ToolPool }] = await Promise.all([import('../executors/inline.js'), import('../executors/tool-pool.js')]);
+  const tools = new ToolPool({ maxWorkers: 1, stdout: output.format === 'json' ? process.stderr : process.stdout, stderr: process.stderr });
+  tools.prewarm(1);
+  const executor = new InlineExecutor({ tools });
+  try {
+    return await fn({ executor, tools });
+  } finally {
+    await executor.close();
+  }
+}
+
 /**
  * Checks everything, then executes the run and prints its events and its last line. Sets the exit
  * code: 0 success, 1 failure or paused, 130 cancelled.
  * @throws {ValidationError} for args that fail `inputs` or node kinds this build cannot run — before
- *   anything is written; {UsageError} for bad flags.
+ *   anything is written; {UsageError} for bad flags; {RunLiveError} when the resumed run (or another
+ *   resume of it) is still live.
  */
 export async function launchRun(g: Globals, output: Output, proc: CliProcess, flags: RunFlags, req: LaunchRequest): Promise<RunResult> {
-  const { experience } = req.source;
+  const { experience, graph } = req.source;
+  const { executor, tools } = req.executor;
   const { resolveArgs } = await import('../experience/args.js');
   const { args, problems } = resolveArgs(experience.inputs, req.args);
   const unsupported: Problem[] = experience.graph.nodes
@@ -147,14 +182,21 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   if (problems.length + unsupported.length > 0) throw new ValidationError([...problems, ...unsupported]);
   const concurrency = parsePositiveInt('--concurrency', flags.concurrency) ?? experience.runtime.concurrency;
   const llm = await llmSettings(flags, g);
+  executor.setLlm(llm);
+  tools.resize(maxToolAttempts(experience, concurrency));
 
-  const [{ executeRun }, { createHasher }, { RunControl }, { seedState }] = await Promise.all([
+  const [{ executeRun }, { createHasher }, { RunControl }, { seedState }, { claimRun }] = await Promise.all([
     import('../engine/run.js'),
     import('../engine/hash.js'),
     import('../engine/control.js'),
     import('../engine/inputs.js'),
+    import('../engine/live-claim.js'),
   ]);
   const runId = uuidv7Source(systemClock.now)();
+  const me = selfIdentity();
+  // Issue #8 §2: one live run per lineage. Claimed before the log exists, so a refused resume
+  // leaves nothing behind.
+  const claim = claimRun(g.workspace, { ...me, runId, lineage: [runId, ...(req.resumed?.lineage ?? [])] }, req.resumed?.live);
   const control = new RunControl();
   const ref: ExperienceRef = {
     name: experience.name,
@@ -167,34 +209,37 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     llm: llm.provider,
     ...(llm.recordDir ? { record: workspacePath(g.workspace, llm.recordDir) } : {}),
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
-    ...(req.resumedFrom ? { definitionSource: req.source.definitionSource } : {}),
-    pid: process.pid,
-    host: hostname(),
+    ...(req.resumed ? { definitionSource: req.source.definitionSource } : {}),
+    pid: me.pid,
+    host: me.host,
+    ...(me.started ? { processStart: me.started } : {}),
   };
-  const signals: Array<[NodeJS.Signals, () => void]> = [
-    ['SIGINT', () => control.cancel('cancelled by SIGINT')],
-    ['SIGTERM', () => control.cancel('cancelled by SIGTERM (oe cancel)')],
-    ['SIGUSR2', () => control.pause()],
-  ];
-  for (const [sig, fn] of signals) process.on(sig, fn);
-  // Issue #2 §5: whatever happens, the log ends with run.completed. A node's code can throw outside
-  // the promise it returned (a callback, a forgotten promise); Node would kill the process mid-log.
-  // Such an error fails the run instead, and its message (never its stack) is printed.
+  const stopSignals = installSignals(control, claim, proc);
+  // Issue #8 §3: whatever happens, the log ends with run.completed. An error thrown outside a
+  // promise by an in-process attempt's async work fails that attempt (the executor knows whose it
+  // is); anything else is oe's own bug and stops the run, its message (never its stack) printed.
   const onUncaught = (e: unknown): void => {
+    if (executor.claimUncaught(e)) return;
     const error = e instanceof Error ? e : new Error(`non-Error value thrown: ${String(e)}`);
     output.err.error(
       { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: error.stack } : {}) },
-      `uncaught ${error.name} thrown outside any node's promise (usually a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`,
+      `uncaught ${error.name} thrown outside any node's promise: ${error.message} — the run is stopped`,
     );
     control.fail(error);
   };
+  // The event loop emptied while the run was not over: an in-process attempt's promise can never
+  // settle. Fail it (or, if none is in flight, the run) instead of letting Node exit mid-log.
+  const onBeforeExit = (): void => {
+    if (executor.failStalled() === 0) control.fail(new Error('the run stalled: nothing was left that could finish it'));
+  };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
+  process.on('beforeExit', onBeforeExit);
   const restoreStdout = output.format === 'json' ? divertStdout() : () => {};
   let result: RunResult;
   try {
     result = await executeRun({
-      plan: { experience, graph: buildGraph(experience), args, seed: seedState(experience, args) },
+      plan: { experience, graph, args, seed: seedState(experience, args) },
       runId,
       workspace: g.workspace,
       experienceDir: req.source.dir,
@@ -202,34 +247,74 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       definition: experience as unknown as Json,
       options,
       llm,
-      ...(req.resumedFrom ? { resumedFrom: req.resumedFrom } : {}),
+      ...(req.resumed ? { resumedFrom: req.resumed.runId } : {}),
       ...(req.memo ? { memo: req.memo } : {}),
       oeVersion: OE_VERSION,
       clock: systemClock,
       hasher: await createHasher(),
       control,
+      executor,
       secrets: secretValues(g.env),
       onEvent: (e) => printEvent(output, e),
       nodeLogger: (nodeId, iteration) => output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }),
     });
   } finally {
-    for (const [sig, fn] of signals) process.off(sig, fn);
+    stopSignals();
+    claim.release();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
+    process.off('beforeExit', onBeforeExit);
     restoreStdout();
   }
   if (result.internalError) {
     output.err.error({ err: result.internalError.message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: result.internalError.stack } : {}) }, `internal error: ${result.internalError.message} (this is a bug in oe; please report it)`);
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
-  printLastLine(g, output, result, req.resumedFrom);
+  printLastLine(g, output, result, req.resumed?.runId);
   return result;
 }
 
+/** The most tool attempts a run can have in flight: each running node, times its fan-out. */
+function maxToolAttempts(experience: Experience, concurrency: number): number {
+  const tools = experience.graph.nodes.filter((n) => n.kind === 'tool');
+  if (tools.length === 0) return 0;
+  const fanOut = Math.max(1, ...tools.map((n) => n.for_each?.concurrency ?? 1));
+  return Math.min(tools.length * fanOut, concurrency * fanOut);
+}
+
 /**
- * SPEC §4: in json format every stdout line is one JSON object. A node's code that prints
+ * SIGINT, SIGTERM and SIGHUP (a closed terminal) cancel the run: running nodes are aborted and the
+ * log ends `cancelled`. A second one ends the process at once — after run.completed is written and
+ * fsynced (issue #8 §3). SIGUSR2 pauses at the next node boundary. Returns the uninstaller.
+ */
+function installSignals(control: RunControl, claim: ClaimHandle, proc: CliProcess): () => void {
+  let received = 0;
+  const stop = (sig: string) => (): void => {
+    if (++received === 1) {
+      control.cancel(`cancelled by ${sig}`);
+      return;
+    }
+    control.hardStop();
+    claim.release();
+    proc.exitNow(130);
+  };
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGINT', stop('SIGINT')],
+    ['SIGTERM', stop('SIGTERM')],
+    ['SIGHUP', stop('SIGHUP')],
+    ['SIGUSR2', () => control.pause()],
+  ];
+  for (const [sig, fn] of handlers) process.on(sig, fn);
+  return () => {
+    for (const [sig, fn] of handlers) process.off(sig, fn);
+  };
+}
+
+/**
+ * SPEC §4: in json format every stdout line is one JSON object. Code on the main thread that prints
  * (console.log, process.stdout.write) would break `oe … | jq`, so while a run executes, writes through
- * process.stdout go to stderr. oe's own lines are unaffected: pino writes to fd 1 directly.
+ * process.stdout go to stderr. oe's own lines are unaffected: pino writes to fd 1 directly. (Tools
+ * print from their threads, whose output the tool pool sends to stderr itself.)
  * @returns the function that restores process.stdout.write.
  */
 function divertStdout(): () => void {

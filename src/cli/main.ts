@@ -55,6 +55,7 @@ await main({
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  exitNow: (code) => process.exit(code),
   ...exitCodeCell(),
 });
 

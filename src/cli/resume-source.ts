@@ -1,13 +1,15 @@
-// What a resume takes from the prior run (SPEC §3.2 (2)–(5)): its log (read, never written), its
-// args, the experience to run, and the memo.
+// What a resume takes from the prior run (SPEC §3.2 (2)–(5)): its log and those of its resume chain
+// (read, never written), its args, the experience to run, and the memo of the whole chain.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { LiveClaim } from '../engine/live-claim.js';
 import { buildMemo, type Memo } from '../engine/memo.js';
-import { runLogPath, runsDir } from '../engine/run.js';
-import { experienceFromDefinition, loadExperience } from '../experience/load.js';
+import { definitionFromLog, loadExperience } from '../experience/load.js';
 import { fold } from '../log/fold.js';
-import { readLog } from '../log/reader.js';
+import { readLineage } from '../log/lineage.js';
+import { isRunProcessAlive, runProcess } from '../log/liveness.js';
+import { runLogPath, runsDir } from '../log/paths.js';
 import type { Json } from '../util/canonical-json.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { LogFormatError, NotFoundError } from '../util/errors.js';
@@ -22,6 +24,10 @@ export interface PriorRun {
   args: { [name: string]: Json };
   source: RunSource;
   memo: Memo;
+  /** The prior run's resume chain, itself first (the new run's claim adds itself in front). */
+  lineage: RunId[];
+  /** The prior run as live, when its own log says its process still runs (no claim needed for that). */
+  live(): LiveClaim | undefined;
 }
 
 /**
@@ -36,9 +42,10 @@ export interface PriorRun {
 export async function prepareResume(g: Globals, output: Output, runId: RunId, opts: { experience?: string; reload: boolean }): Promise<PriorRun> {
   const file = runLogPath(g.workspace, runId);
   if (!existsSync(file)) throw new NotFoundError(`no run ${runId} in ${runsDir(g.workspace)}`);
-  const { events, warnings } = await readLog(file);
-  for (const w of warnings) output.err.warn({ file: w.file, line: w.line }, `${workspacePath(g.cwd, w.file)}:${w.line}: ${w.message}`);
-  const prior = fold(events);
+  const chain = await readLineage(g.workspace, runId);
+  for (const w of chain.warnings) output.err.warn({ file: w.file, line: w.line }, `${workspacePath(g.cwd, w.file)}:${w.line}: ${w.message}`);
+  for (const id of chain.missing) output.err.warn({ runId: id }, `the log of run ${id}, earlier in the resume chain of ${runId}, is gone: what only it completed will execute again`);
+  const prior = fold(chain.logs[0]!.events);
   if (!prior.experience || prior.definition === undefined) throw new LogFormatError(`${workspacePath(g.cwd, file)}: the log has no run.started event, so there is nothing to resume`);
   const recorded = resolve(g.workspace, prior.experience.path);
   let source: RunSource;
@@ -48,8 +55,10 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
     source = fromFile(await loadExperience(recorded, g.cwd));
   } else {
     const dir = dirname(recorded);
+    const { experience, graph } = definitionFromLog(prior.definition, { file: `${prior.experience.path} (definition recorded in run ${runId})`, dir, checkFiles: false });
     source = {
-      experience: experienceFromDefinition(prior.definition, { file: `${prior.experience.path} (definition recorded in run ${runId})`, dir, checkFiles: false }),
+      experience,
+      graph,
       dir,
       sha256: createHash('sha256').update(canonicalJson(prior.definition)).digest('hex'),
       definitionSource: 'log',
@@ -58,7 +67,17 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
   }
   const how = source.definitionSource === 'file' ? `experience file ${workspacePath(g.cwd, source.file!)}` : `the definition recorded in run ${runId}`;
   output.err.info({ definitionSource: source.definitionSource }, `resuming ${runId} with ${how}`);
-  return { args: carriedArgs(prior.args, source.experience.inputs, output), source, memo: buildMemo(events) };
+  const live = (): LiveClaim | undefined => {
+    const id = runProcess(prior.options);
+    return prior.status === 'running' && id && isRunProcessAlive(prior.options) ? { ...id, runId, lineage: [] } : undefined;
+  };
+  return {
+    args: carriedArgs(prior.args, source.experience.inputs, output),
+    source,
+    memo: buildMemo(chain.logs.map((l) => l.events)),
+    lineage: chain.logs.map((l) => l.runId),
+    live,
+  };
 }
 
 /**
@@ -76,5 +95,5 @@ function carriedArgs(args: { [name: string]: Json }, inputs: { [name: string]: u
 }
 
 function fromFile(l: Awaited<ReturnType<typeof loadExperience>>): RunSource {
-  return { experience: l.experience, dir: l.dir, file: l.file, sha256: l.sha256, definitionSource: 'file' };
+  return { experience: l.experience, graph: l.graph, dir: l.dir, file: l.file, sha256: l.sha256, definitionSource: 'file' };
 }

@@ -22,15 +22,18 @@ export const register: Register = (program, proc) => {
     const { parseRunId } = await import('../util/ids.js');
     const runId = parseRunId(runIdArg); // SPEC §3.2 (1): before anything touches the file system
     const { globals, output } = await startCommand(cmd, proc);
-    const { prepareResume } = await import('./resume-source.js');
-    const { launchRun, parseArgsFlag } = await import('./launch.js');
+    const { launchRun, parseArgsFlag, withRunExecutor } = await import('./launch.js');
     const given = parseArgsFlag(flags.args);
-    const prior = await prepareResume(globals, output, runId, { ...(flags.experience ? { experience: flags.experience } : {}), reload: flags.reload });
-    await launchRun(globals, output, proc, flags, {
-      source: prior.source,
-      args: { ...prior.args, ...given },
-      memo: prior.memo,
-      resumedFrom: runId,
+    await withRunExecutor(output, async (executor) => {
+      const { prepareResume } = await import('./resume-source.js');
+      const prior = await prepareResume(globals, output, runId, { ...(flags.experience ? { experience: flags.experience } : {}), reload: flags.reload });
+      await launchRun(globals, output, proc, flags, {
+        source: prior.source,
+        args: { ...prior.args, ...given },
+        executor,
+        memo: prior.memo,
+        resumed: { runId, lineage: prior.lineage, live: prior.live },
+      });
     });
   });
 };

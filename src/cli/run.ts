@@ -11,12 +11,16 @@ export const register: Register = (program, proc) => {
       .description('run an experience; every event goes to .openexpertise/runs/<runId>.jsonl'),
   ).action(async (path: string, flags: RunFlags, cmd) => {
     const { globals, output } = await startCommand(cmd, proc);
-    const [{ loadExperience }, { launchRun, parseArgsFlag }] = await Promise.all([import('../experience/load.js'), import('./launch.js')]);
+    const { launchRun, parseArgsFlag, withRunExecutor } = await import('./launch.js');
     const given = parseArgsFlag(flags.args);
-    const loaded = await loadExperience(path, globals.cwd);
-    await launchRun(globals, output, proc, flags, {
-      source: { experience: loaded.experience, dir: loaded.dir, file: loaded.file, sha256: loaded.sha256, definitionSource: 'file' },
-      args: given,
+    await withRunExecutor(output, async (executor) => {
+      const { loadExperience } = await import('../experience/load.js');
+      const loaded = await loadExperience(path, globals.cwd);
+      await launchRun(globals, output, proc, flags, {
+        source: { experience: loaded.experience, graph: loaded.graph, dir: loaded.dir, file: loaded.file, sha256: loaded.sha256, definitionSource: 'file' },
+        args: given,
+        executor,
+      });
     });
   });
 };

@@ -19,6 +19,7 @@ export class RunControl {
   private current: StopRequest = null;
   private failed: Error | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly hardStops = new Set<() => void>();
 
   /** Aborts when the run is cancelled; every node attempt's signal follows it. */
   get signal(): AbortSignal {
@@ -61,6 +62,21 @@ export class RunControl {
     this.current = 'cancel';
     this.abort.abort(new RunCancelledError(`the run stopped after an uncaught ${error.name}: ${error.message}`));
     this.notify();
+  }
+
+  /**
+   * Registers what must happen synchronously before the process ends at once (a second SIGINT or
+   * SIGTERM): the engine writes run.completed and fsyncs. Returns the unregister function.
+   */
+  onHardStop(fn: () => void): () => void {
+    this.hardStops.add(fn);
+    return () => this.hardStops.delete(fn);
+  }
+
+  /** Runs the hard-stop hooks (synchronously). The caller exits the process right after. */
+  hardStop(): void {
+    this.cancel('stopped at once by a second signal');
+    for (const fn of this.hardStops) fn();
   }
 
   /** Calls `fn` on every change; returns the unsubscribe function. */

@@ -1,9 +1,10 @@
-// One attempt of one node (STYLE §3.9): runs the node kind's runner under a timeout and the run's
-// cancel signal, and turns whatever happens into data — a checked output or an error record. No
-// exception escapes.
+// One attempt of one node in this process (STYLE §3.9): runs the node kind's runner under a timeout
+// and the run's cancel signal, and turns whatever happens into data — a checked output or an error
+// record. No exception escapes. Also the classification of thrown values every executor shares.
 import type { NodeDef, StateField } from '../experience/types.js';
-import type { ErrorRecord, NodeOutput, Usage } from '../log/events.js';
+import type { ErrorRecord, Usage } from '../log/events.js';
 import type { NodeContext, NodeInput, NodeRunner } from '../nodes/runner.js';
+import type { AttemptResult } from './executor.js';
 import { checkResult } from './output.js';
 
 /** A node exceeded its `timeout`. */
@@ -13,14 +14,6 @@ export class NodeTimeoutError extends Error {
     this.name = 'TimeoutError';
   }
 }
-
-/**
- * The outcome of one attempt. A failure says whether another attempt could help (`retryable`) and
- * what it spent on LLM calls before failing (`usage`).
- */
-export type AttemptResult =
-  | { ok: true; output: NodeOutput; usage?: Usage }
-  | { ok: false; error: ErrorRecord; retryable: boolean; usage?: Usage };
 
 /**
  * Classifies a thrown value by what it says of itself, never by class (it may come from a user's
@@ -56,9 +49,9 @@ function safeString(v: unknown): string {
 }
 
 /**
- * Runs one attempt. The attempt's AbortSignal fires on `timeoutMs` (with a NodeTimeoutError) or when
- * `cancel` aborts; the attempt then fails at once even if the runner ignores its signal (its promise
- * is left to settle on its own).
+ * Runs one attempt in this process. The attempt's AbortSignal fires on `timeoutMs` (with a
+ * NodeTimeoutError) or when `cancel` aborts; the attempt then fails at once even if the runner
+ * ignores its signal (its promise is left to settle on its own).
  * @param ctx the node context without `signal` (this function makes it).
  */
 export async function executeAttempt(

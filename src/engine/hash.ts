@@ -12,18 +12,35 @@ import { asInputHash, type InputHash } from '../util/ids.js';
  */
 export const CACHE_VERSION = 1;
 
-/** xxh64 as 16 lowercase hex digits, over a string (UTF-8) or bytes. */
+/** xxh64 as 16 lowercase hex digits, over a string (UTF-8), bytes, or a JSON value's canonical form. */
 export interface Hasher {
   string(s: string): string;
   bytes(b: Uint8Array): string;
+  /**
+   * xxh64 of `canonicalJson(value)`. An object or array is hashed once per hasher and remembered
+   * (a WeakMap keyed by the object), so a node definition or a fan-out's shared args cost one hash
+   * per run however many iterations name them. Values handed in must not be mutated afterwards.
+   */
+  json(value: Json): string;
 }
 
 /** Loads the xxhash WebAssembly module (once per process; ~1 ms). */
 export async function createHasher(): Promise<Hasher> {
   const api = await xxhash();
+  const known = new WeakMap<object, string>();
+  const string = (s: string): string => api.h64ToString(s);
   return {
-    string: (s) => api.h64ToString(s),
+    string,
     bytes: (b) => api.h64Raw(b).toString(16).padStart(16, '0'),
+    json(value) {
+      if (value === null || typeof value !== 'object') return string(canonicalJson(value));
+      let h = known.get(value);
+      if (h === undefined) {
+        h = string(canonicalJson(value));
+        known.set(value, h);
+      }
+      return h;
+    },
   };
 }
 
@@ -67,7 +84,7 @@ export interface InputHashResult {
 export function computeInputHash(h: Hasher, inputs: HashInputs): InputHashResult {
   const parts: { [part: string]: string } = {};
   const put = (name: string, value: Json | undefined): void => {
-    parts[name] = h.string(value === undefined ? 'undefined' : canonicalJson(value));
+    parts[name] = value === undefined ? h.string('undefined') : h.json(value);
   };
   put('definition', inputs.definition);
   put('args', inputs.args);

@@ -1,14 +1,15 @@
-// What a node sees (SPEC §2.5, the determinism rule): its view is the merge of its ancestors' state
-// deltas in topological order (ties by declaration order), seeded by the run args whose names match
-// state fields — never in completion order. Pure: everything comes from the fold and the plan.
+// What a node sees (SPEC §2.5, the determinism rule): its view (views.ts) — the merge of its
+// ancestors' state deltas in topological order, seeded by the run args whose names match state
+// fields, never in completion order — and from it its args, `_state` and `_edge_inputs`. Pure.
 import type { Graph } from '../experience/graph.js';
 import { getPath, parseArgRef, parseStatePath } from '../experience/path.js';
 import type { Experience, NodeDef } from '../experience/types.js';
 import type { RunState } from '../log/fold.js';
+import type { NodeInput } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import type { NodeId } from '../util/ids.js';
-import type { NodeInput } from '../nodes/runner.js';
 import { mergeDelta, type StateValues } from './merge.js';
+import type { View } from './views.js';
 
 /** The static part of a run, computed once before the first event. */
 export interface Plan {
@@ -33,26 +34,21 @@ export function deltaOf(state: RunState, id: NodeId): StateValues | undefined {
   return n && (n.status === 'completed' || n.status === 'cached') ? n.output?.state_delta : undefined;
 }
 
-function mergeInOrder(plan: Plan, state: RunState, ids: readonly NodeId[]): StateValues {
+/** The run's final state: the seed merged with every node's delta in topological order (once, at the end). */
+export function finalState(plan: Plan, state: RunState): StateValues {
   const view: StateValues = structuredClone(plan.seed);
-  for (const id of ids) {
+  for (const id of plan.graph.order) {
     const delta = deltaOf(state, id);
     if (delta) mergeDelta(view, delta, plan.experience.state.schema);
   }
   return view;
 }
 
-/**
- * A node's view: the seed merged with its ancestors' deltas in topological order.
- * @throws {MergeConflictError} if two ancestors wrote different values to a set_once field.
- */
-export function viewFor(plan: Plan, state: RunState, id: NodeId): StateValues {
-  return mergeInOrder(plan, state, plan.graph.ancestors.get(id) ?? []);
-}
-
-/** The run's final state: the seed merged with every node's delta in topological order. */
-export function finalState(plan: Plan, state: RunState): StateValues {
-  return mergeInOrder(plan, state, plan.graph.order);
+/** The value at a `$.a.b` path of a view (undefined when absent). */
+export function viewPath(view: View, path: readonly string[]): Json | undefined {
+  if (path.length === 0) return undefined;
+  const root = view.get(path[0]!);
+  return path.length === 1 ? root : getPath(root, path.slice(1));
 }
 
 /**
@@ -60,11 +56,11 @@ export function finalState(plan: Plan, state: RunState): StateValues {
  * absent), exactly `$args.x` the run arg (null when absent); objects and arrays are resolved
  * element by element; everything else is kept.
  */
-export function resolveNodeArgs(args: { [k: string]: Json }, view: StateValues, runArgs: { [k: string]: Json }): { [k: string]: Json } {
+export function resolveNodeArgs(args: { [k: string]: Json }, view: View, runArgs: { [k: string]: Json }): { [k: string]: Json } {
   const resolve = (v: Json): Json => {
     if (typeof v === 'string') {
       const path = parseStatePath(v);
-      if (path) return getPath(view, path) ?? null;
+      if (path) return viewPath(view, path) ?? null;
       const arg = parseArgRef(v);
       if (arg !== null) return runArgs[arg] ?? null;
       return v;
@@ -74,13 +70,6 @@ export function resolveNodeArgs(args: { [k: string]: Json }, view: StateValues, 
     return v;
   };
   return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, resolve(v)]));
-}
-
-/** `_state`: the node's `reads` fields from its view (absent fields are left out). */
-export function readsOf(node: NodeDef, view: StateValues): StateValues {
-  const out: StateValues = {};
-  for (const f of node.reads) if (view[f] !== undefined) out[f] = view[f]!;
-  return out;
 }
 
 /** `_edge_inputs`: each finished predecessor's edge_output, by predecessor id (in topological order). */
@@ -95,19 +84,19 @@ export function edgeInputsOf(plan: Plan, state: RunState, id: NodeId): { [pred: 
 
 /** Everything a node's execution and its input hash are computed from, before fan-out. */
 export interface NodeInputs {
-  view: StateValues;
+  view: View;
   args: { [k: string]: Json };
+  /** `_state`: the node's `reads` fields from its view (absent fields are left out). */
   state: StateValues;
   edges: { [pred: string]: Json };
 }
 
-/** Collects a node's inputs from the fold (SPEC §2.3, §2.5). */
-export function nodeInputs(plan: Plan, state: RunState, node: NodeDef): NodeInputs {
-  const view = viewFor(plan, state, node.id);
+/** Collects a node's inputs from its view and the fold (SPEC §2.3, §2.5). */
+export function nodeInputs(plan: Plan, state: RunState, node: NodeDef, view: View): NodeInputs {
   return {
     view,
     args: resolveNodeArgs(node.args, view, plan.args),
-    state: readsOf(node, view),
+    state: view.pick(node.reads),
     edges: edgeInputsOf(plan, state, node.id),
   };
 }

@@ -1,30 +1,45 @@
-// Executes one node of the plan from start to finish: input hash, memo lookup, attempts with
-// retries, and for_each fan-out with its own concurrency. Every outcome becomes events through
-// `emit`; nothing thrown escapes (STYLE §3.9).
-import { readFile } from 'node:fs/promises';
+// Carries out one node of the plan (the shell of node-decide.ts): reads its inputs and file hashes,
+// asks the pure decisions what to do, hands attempts to the executor, waits out retry backoffs, and
+// appends the events the decisions built. for_each nodes fan out here with their own concurrency.
+// Nothing thrown escapes but a log that cannot be written (STYLE §3.9).
 import { resolve } from 'node:path';
-import { getPath, parseStatePath } from '../experience/path.js';
+import { readFile } from 'node:fs/promises';
+import { parseStatePath } from '../experience/path.js';
 import type { NodeDef } from '../experience/types.js';
-import type { EventPayload, Iteration, NodeOutput, OeEvent, RunOptions } from '../log/events.js';
+import type { EventPayload, NodeOutput, OeEvent, RunOptions } from '../log/events.js';
 import type { RunState } from '../log/fold.js';
 import type { LlmSettings, NodeLogger, NodeRunner } from '../nodes/runner.js';
 import { runnerFor } from '../nodes/registry.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { sleep, type Clock } from '../util/clock.js';
-import { asInputHash, type InputHash, type RunId } from '../util/ids.js';
+import { asInputHash, type RunId } from '../util/ids.js';
 import type { RunControl } from './control.js';
-import { errorRecord, executeAttempt } from './execute.js';
-import { computeInputHash, type HashInputs, type Hasher, type InputHashResult } from './hash.js';
-import { inputBundle, nodeInputs, type NodeInputs, type Plan } from './inputs.js';
-import { mergeDelta, type StateValues } from './merge.js';
-import { memoKey, type Memo, type MemoEntry } from './memo.js';
-import { retryDelayMs } from './retry.js';
+import type { Executor } from './executor.js';
+import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
+import { inputBundle, nodeInputs, viewPath, type NodeInputs, type Plan } from './inputs.js';
+import { memoKey, type Memo } from './memo.js';
+import {
+  backoffInterrupted,
+  cachedEvent,
+  decideAttempt,
+  decideForEachEnd,
+  decideStart,
+  retryingEvent,
+  startedEvent,
+  unpreparedFailure,
+  type IterationOutcome,
+  type UnitHash,
+  type UnitKey,
+} from './node-decide.js';
+import type { Outcome } from './schedule.js';
+import type { RunViews, View } from './views.js';
 
 /** What a node task needs from the run. */
 export interface TaskContext {
   plan: Plan;
-  /** The run's folded state (read when the task starts, to compute the node's inputs). */
+  /** The run's folded state (read when the task starts, for the predecessors' edge outputs). */
   state: RunState;
+  views: RunViews;
   runId: RunId;
   experienceDir: string;
   options: RunOptions;
@@ -32,15 +47,32 @@ export interface TaskContext {
   hasher: Hasher;
   clock: Clock;
   control: RunControl;
+  executor: Executor;
   memo?: Memo;
-  /** Appends an event, folds it, and resolves once it is durable. */
-  emit(payload: EventPayload): Promise<OeEvent>;
+  /**
+   * Appends an event and folds it. With `durable`, resolves once it is fsynced (group commit);
+   * without, at once — a restore needs no fsync of its own: any later fsync covers it.
+   */
+  emit(payload: EventPayload, durable: boolean): Promise<OeEvent>;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
-  /** Content hashes of files already read in this run, by absolute path. */
-  fileHashes: Map<string, Promise<string>>;
+  /** What is read once per run: file lists per tool impl, content hashes per path. */
+  prep: PrepCache;
 }
 
-type UnitOutcome = { ok: true; output: NodeOutput } | { ok: false };
+/** Per-run caches of what preparing a node reads from disk. */
+export interface PrepCache {
+  /** A tool's local module files, by impl path (issue #8 §4: once per impl per run). */
+  files: Map<string, Promise<string[]>>;
+  /** Content hashes of files, by absolute path. */
+  hashes: Map<string, Promise<string>>;
+}
+
+/** How a node task ended: its outcome for the scheduler, and the view it leaves its successors. */
+export interface TaskResult {
+  outcome: Outcome;
+  /** The node's view out (its view with its delta); absent when it contributes nothing. */
+  out?: View;
+}
 
 /** Thrown while preparing a node (before any attempt): a missing file, a bad for_each source. */
 class NodePrepareError extends Error {
@@ -50,36 +82,32 @@ class NodePrepareError extends Error {
   }
 }
 
+const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? 'failed' : 'fatal');
+
 /**
  * Runs one node to a final event: node.cached, node.completed or node.failed (willRetry false).
- * Resolves when that event is durable. Never rejects unless the log itself cannot be written.
+ * Resolves when that event is durable (a completion) or written (a restore). Never rejects unless the
+ * log itself cannot be written.
  */
-export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<void> {
+export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskResult> {
   let base: HashInputs | undefined;
-  let inputs: NodeInputs | undefined;
+  let inputs: NodeInputs;
   let runner: NodeRunner;
   try {
     runner = await runnerFor(node);
-    inputs = nodeInputs(tc.plan, tc.state, node);
-    const state: HashInputs['state'] = {};
-    for (const f of node.reads) state[f] = inputs.state[f];
+    inputs = nodeInputs(tc.plan, tc.state, node, tc.views.viewOf(node.id));
     base = {
       definition: node as unknown as Json,
       args: inputs.args,
-      state,
+      state: inputs.state,
       edges: inputs.edges,
-      files: await hashFiles(tc, await runner.files(node, tc.experienceDir)),
+      files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
       ...modelOf(runner, node, tc),
     };
   } catch (e) {
-    await failUnprepared(tc, node, base, e);
-    return;
+    return failUnprepared(tc, node, base, e);
   }
-  if (!node.for_each) {
-    await runUnit(tc, node, runner, inputs, base);
-    return;
-  }
-  await runForEach(tc, node, runner, inputs, base);
+  return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
 }
 
 function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): { model?: string } {
@@ -87,19 +115,30 @@ function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): { model?: 
   return model === undefined ? {} : { model };
 }
 
-async function hashFiles(tc: TaskContext, paths: string[]): Promise<{ [path: string]: string }> {
+/** The files whose content is part of the node's hash; a tool's module graph is read once per impl. */
+function filesOf(tc: TaskContext, node: NodeDef, runner: NodeRunner): Promise<string[]> {
+  if (node.kind !== 'tool') return Promise.resolve(runner.files(node, tc.experienceDir));
+  let p = tc.prep.files.get(node.impl);
+  if (!p) {
+    p = Promise.resolve(runner.files(node, tc.experienceDir));
+    tc.prep.files.set(node.impl, p);
+  }
+  return p;
+}
+
+async function hashFiles(tc: TaskContext, node: NodeDef, paths: string[]): Promise<{ [path: string]: string }> {
   const out: { [path: string]: string } = {};
   for (const rel of paths) {
     const abs = resolve(tc.experienceDir, rel);
-    let p = tc.fileHashes.get(abs);
+    let p = tc.prep.hashes.get(abs);
     if (!p) {
       p = readFile(abs).then(
         (buf) => tc.hasher.bytes(buf),
         (e: NodeJS.ErrnoException) => {
-          throw new NodePrepareError(`cannot read ${rel} (${e.code ?? e.message}) in ${tc.experienceDir}`);
+          throw new NodePrepareError(`node ${node.id}: cannot read ${rel} (${e.code ?? e.message}) in ${tc.experienceDir}`);
         },
       );
-      tc.fileHashes.set(abs, p);
+      tc.prep.hashes.set(abs, p);
     }
     out[rel] = await p;
   }
@@ -107,181 +146,169 @@ async function hashFiles(tc: TaskContext, paths: string[]): Promise<{ [path: str
 }
 
 /** Records a failure that happened before the node could start (its hash may be partial). */
-async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashInputs | undefined, e: unknown): Promise<void> {
-  const inputHash: InputHash = base
+async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashInputs | undefined, e: unknown): Promise<TaskResult> {
+  const inputHash = base
     ? computeInputHash(tc.hasher, base).inputHash
     : asInputHash(tc.hasher.string(canonicalJson({ node: node as unknown as Json, unprepared: true })));
-  await tc.emit({ type: 'node.failed', nodeId: node.id, inputHash, attempt: 1, error: errorRecord(e), willRetry: false });
+  await tc.emit(unpreparedFailure(node.id, inputHash, e), true);
+  return { outcome: fatalOr(node) };
 }
 
-/** One node, or one iteration of a for_each node: memo lookup, then attempts until success or the policy gives up. */
-async function runUnit(
-  tc: TaskContext,
-  node: NodeDef,
-  runner: NodeRunner,
-  inputs: NodeInputs,
-  hashInputs: HashInputs,
-  iteration?: { item: Json; index: number },
-): Promise<UnitOutcome> {
-  const { inputHash, hashParts } = computeInputHash(tc.hasher, hashInputs);
-  const iter: { iteration?: Iteration } = iteration ? { iteration: { index: iteration.index } } : {};
-  const hit = node.cache && tc.memo ? tc.memo.get(memoKey(node.id, iteration?.index, inputHash)) : undefined;
-  if (hit) {
-    await emitCached(tc, node, hit, { inputHash, hashParts }, iteration?.index);
-    return { ok: true, output: hit.output };
-  }
-  for (let attempt = 1; ; attempt++) {
-    await tc.emit({ type: 'node.started', nodeId: node.id, ...iter, inputHash, hashParts, attempt });
-    const t0 = tc.clock.monotonic();
-    const result = await executeAttempt(
-      runner,
-      node,
-      inputBundle(inputs, iteration),
-      {
-        runId: tc.runId,
-        nodeId: node.id,
-        log: tc.nodeLogger(node.id, iteration?.index),
-        experienceDir: tc.experienceDir,
-        args: tc.plan.args,
-        ...iter,
-        attempt,
-        llm: tc.llm,
-        onRetry: (info) => void tc.emit({ type: 'node.retrying', nodeId: node.id, ...iter, attempt, ...info }),
-      },
-      { cancel: tc.control.signal, schema: tc.plan.experience.state.schema, ...(node.timeout !== undefined ? { timeoutMs: node.timeout } : {}) },
-    );
-    const durationMs = Math.round(tc.clock.monotonic() - t0);
-    if (result.ok && !iteration) {
-      try {
-        mergeDelta(structuredClone(inputs.view), result.output.state_delta, tc.plan.experience.state.schema);
-      } catch (e) {
-        await tc.emit({ type: 'node.failed', nodeId: node.id, inputHash, attempt, error: errorRecord(e), willRetry: false, durationMs });
-        return { ok: false };
-      }
-    }
-    if (result.ok) {
-      await tc.emit({ type: 'node.completed', nodeId: node.id, ...iter, inputHash, output: result.output, durationMs, ...(result.usage ? { usage: result.usage } : {}) });
-      return { ok: true, output: result.output };
-    }
-    const delay = tc.control.request === 'cancel' || !result.retryable ? null : retryDelayMs(node.on_error, attempt);
-    await tc.emit({
-      type: 'node.failed',
-      nodeId: node.id,
-      ...iter,
-      inputHash,
-      attempt,
-      error: result.error,
-      willRetry: delay !== null,
-      durationMs,
-      ...(result.usage ? { usage: result.usage } : {}),
-    });
-    if (delay === null) return { ok: false };
-    try {
-      await sleep(delay, tc.control.signal);
-    } catch (e) {
-      // Cancelled during the backoff: the retry announced above will not happen; say so.
-      await tc.emit({ type: 'node.failed', nodeId: node.id, ...iter, inputHash, attempt, error: errorRecord(e), willRetry: false });
-      return { ok: false };
-    }
-  }
-}
-
-/** Restores a node, or one iteration of it, from the memo: node.cached naming the run that executed it. */
-async function emitCached(tc: TaskContext, node: NodeDef, hit: MemoEntry, hash: InputHashResult, index?: number): Promise<void> {
-  await tc.emit({
-    type: 'node.cached',
-    nodeId: node.id,
-    ...(index !== undefined ? { iteration: { index } } : {}),
-    inputHash: hash.inputHash,
-    hashParts: hash.hashParts,
-    output: hit.output,
-    fromRunId: hit.fromRunId,
-    ...(hit.durationMs !== undefined ? { savedDurationMs: hit.durationMs } : {}),
-    ...(hit.usage ? { savedUsage: hit.usage } : {}),
-  });
+/** A node without for_each: one unit; its delta is checked against its view before it completes. */
+async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
+  const hash = computeInputHash(tc.hasher, base);
+  const hit = tc.memo?.get(memoKey(node.id, undefined, hash.inputHash));
+  let out: View | undefined;
+  const check = (delta: NodeOutput['state_delta']): void => {
+    out = tc.views.outWith(node.id, delta);
+  };
+  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, inputs, undefined, check);
+  return ok ? { outcome: ok.restored ? 'cached' : 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
 }
 
 /**
- * Restores every iteration of a for_each node that the memo holds, in one batch: the events are
- * appended in index order at once and share one fsync, so a fan-out of thousands restores in
- * milliseconds. Returns the restored outcomes by index (undefined where the memo has nothing).
+ * One unit: restore it, or attempt it until it completes or its policy gives up. `check` (single
+ * nodes only) raises a set_once conflict of the delta against the node's view.
+ * @returns the output, or null when the unit ended failed.
  */
-async function restoreIterations(tc: TaskContext, node: NodeDef, base: HashInputs, items: Json[]): Promise<Array<UnitOutcome | undefined>> {
-  // Dense, not `new Array(n)`: flatMap and friends skip holes, and a hole must read as "not run".
-  const outcomes: Array<UnitOutcome | undefined> = Array.from({ length: items.length }, () => undefined);
-  if (!node.cache || !tc.memo) return outcomes;
-  const restored: Array<Promise<void>> = [];
-  for (let index = 0; index < items.length; index++) {
-    const unit = computeInputHash(tc.hasher, { ...base, item: items[index]!, index });
-    const hit = tc.memo.get(memoKey(node.id, index, unit.inputHash));
-    if (!hit) continue;
-    outcomes[index] = { ok: true, output: hit.output };
-    restored.push(emitCached(tc, node, hit, unit, index));
+async function runUnit(
+  tc: TaskContext,
+  node: NodeDef,
+  k: UnitKey,
+  hash: UnitHash,
+  hit: ReturnType<Memo['get']>,
+  inputs: NodeInputs,
+  iteration: { item: Json; index: number } | undefined,
+  check?: (delta: NodeOutput['state_delta']) => void,
+): Promise<{ output: NodeOutput; restored: boolean } | null> {
+  const start = decideStart(k, hash, node.cache, hit);
+  if (start.kind === 'restore') {
+    try {
+      check?.(start.event.output.state_delta);
+    } catch (e) {
+      await tc.emit(unpreparedFailure(node.id, hash.inputHash, e), true);
+      return null;
+    }
+    await tc.emit(start.event, false);
+    return { output: start.event.output, restored: true };
   }
-  await Promise.all(restored);
-  return outcomes;
+  const log = tc.nodeLogger(node.id, iteration?.index);
+  for (let attempt = 1; ; attempt++) {
+    await tc.emit(attempt === 1 ? start.event : startedEvent(k, hash, attempt), false);
+    const t0 = tc.clock.monotonic();
+    const result = await tc.executor.attempt(
+      {
+        runId: tc.runId,
+        node,
+        ...(k.iteration ? { iteration: k.iteration } : {}),
+        attempt,
+        input: inputBundle(inputs, iteration),
+        experienceDir: tc.experienceDir,
+        args: tc.plan.args,
+        schema: tc.plan.experience.state.schema,
+        ...(node.timeout !== undefined ? { timeoutMs: node.timeout } : {}),
+        inputHash: hash.inputHash,
+        hashParts: hash.hashParts,
+      },
+      { log, onRetry: (info) => void tc.emit(retryingEvent(k, attempt, info), false) },
+      tc.control.signal,
+    );
+    let conflict: unknown;
+    if (result.ok && check) {
+      try {
+        check(result.output.state_delta);
+      } catch (e) {
+        conflict = e;
+      }
+    }
+    const step = decideAttempt(k, hash, attempt, result, {
+      onError: node.on_error,
+      cancelling: tc.control.request === 'cancel',
+      durationMs: Math.round(tc.clock.monotonic() - t0),
+      ...(conflict !== undefined ? { conflict } : {}),
+    });
+    await tc.emit(step.event, true);
+    if (step.kind === 'complete') return { output: step.event.output, restored: false };
+    if (step.kind === 'fail') return null;
+    try {
+      await sleep(step.waitMs, tc.control.signal);
+    } catch (e) {
+      // Cancelled during the backoff: the retry announced above will not happen; say so.
+      await tc.emit(backoffInterrupted(k, hash, attempt, e), true);
+      return null;
+    }
+  }
 }
 
 /**
  * A for_each node: its own (aggregate) hash covers the whole source array, so an unchanged fan-out is
  * restored whole — its iterations, then the node itself, so that this log resumed in turn after one
  * item changed still restores the others one by one (issue #3: every log is self-contained).
- * Otherwise the iterations the memo holds are restored, the others run, at most
- * `for_each.concurrency` at once, and the node completes with the iterations' deltas merged by index
- * (SPEC §2.5) and their edge outputs as an array (null for a failed iteration).
+ * Otherwise the iterations the memo holds are restored (in one batch, no fsync of their own), the
+ * others run, at most `for_each.concurrency` at once, and decideForEachEnd completes or fails the node.
  */
-async function runForEach(tc: TaskContext, node: NodeDef, runner: NodeRunner, inputs: NodeInputs, base: HashInputs): Promise<void> {
+async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
   const fe = node.for_each!;
-  const items = getPath(inputs.view, parseStatePath(fe.source) ?? []);
+  const items = viewPath(inputs.view, parseStatePath(fe.source) ?? []);
   if (!Array.isArray(items)) {
     const got = items === undefined ? 'nothing (the field is not set)' : items === null ? 'null' : typeof items;
-    await failUnprepared(tc, node, base, new NodePrepareError(`for_each.source ${fe.source} must be an array, got ${got}`));
-    return;
+    return failUnprepared(tc, node, base, new NodePrepareError(`for_each.source ${fe.source} must be an array, got ${got}`));
   }
-  const aggregate = { ...base, items };
-  const { inputHash, hashParts } = computeInputHash(tc.hasher, aggregate);
-  const hit = node.cache && tc.memo ? tc.memo.get(memoKey(node.id, undefined, inputHash)) : undefined;
+  const hash = computeInputHash(tc.hasher, { ...base, items });
+  const units = items.map((item, index) => ({ item, index, hash: computeInputHash(tc.hasher, { ...base, item, index }) }));
+  const memoOf = (index: number, h: UnitHash): ReturnType<Memo['get']> => tc.memo?.get(memoKey(node.id, index, h.inputHash));
+  const hit = node.cache ? tc.memo?.get(memoKey(node.id, undefined, hash.inputHash)) : undefined;
   if (hit) {
-    await restoreIterations(tc, node, base, items);
-    await emitCached(tc, node, hit, { inputHash, hashParts });
-    return;
+    let out: View;
+    try {
+      out = tc.views.outWith(node.id, hit.output.state_delta);
+    } catch (e) {
+      return failUnprepared(tc, node, base, e);
+    }
+    for (const u of units) {
+      const h = memoOf(u.index, u.hash);
+      if (h) void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
+    }
+    await tc.emit(cachedEvent({ nodeId: node.id }, hash, hit), false);
+    return { outcome: 'cached', out };
   }
-  await tc.emit({ type: 'node.started', nodeId: node.id, inputHash, hashParts, attempt: 1 });
+  await tc.emit(startedEvent({ nodeId: node.id }, hash, 1), false);
   const t0 = tc.clock.monotonic();
-  const outcomes = await restoreIterations(tc, node, base, items);
-  const todo = outcomes.flatMap((o, index) => (o ? [] : [index]));
+  const outcomes: IterationOutcome[] = Array.from({ length: items.length }, () => undefined);
+  const todo: number[] = [];
+  for (const u of units) {
+    const h = node.cache ? memoOf(u.index, u.hash) : undefined;
+    if (h) {
+      outcomes[u.index] = { ok: true, output: h.output };
+      void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
+    } else todo.push(u.index);
+  }
   let next = 0;
-  const worker = async (): Promise<void> => {
+  const lane = async (): Promise<void> => {
     while (next < todo.length && tc.control.request !== 'cancel') {
-      const index = todo[next++]!;
-      outcomes[index] = await runUnit(tc, node, runner, inputs, { ...base, item: items[index]!, index }, { item: items[index]!, index });
+      const u = units[todo[next++]!]!;
+      const k = { nodeId: node.id, iteration: { index: u.index } };
+      const r = await runUnit(tc, node, k, u.hash, undefined, inputs, { item: u.item, index: u.index });
+      outcomes[u.index] = r ? { ok: true, output: r.output } : { ok: false, ...errorOf(tc, node, u.index) };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(fe.concurrency, todo.length) }, worker));
-  const durationMs = Math.round(tc.clock.monotonic() - t0);
-  const failed = outcomes.flatMap((o, i) => (o?.ok === true ? [] : [i]));
-  if (failed.length > 0 && (node.on_error.policy !== 'skip' || tc.control.request === 'cancel')) {
-    const first = failed[0]!;
-    const detail = tc.state.nodes.get(node.id)?.iterations.get(first)?.error?.message ?? 'not run: the run was cancelled';
-    await tc.emit({
-      type: 'node.failed',
-      nodeId: node.id,
-      inputHash,
-      attempt: 1,
-      error: { name: 'ForEachError', message: `${failed.length} of ${items.length} iterations failed; first, [${first}]: ${detail}` },
-      willRetry: false,
-      durationMs,
-    });
-    return;
-  }
-  let delta: StateValues = {};
-  try {
-    for (const o of outcomes) if (o?.ok) delta = mergeDelta(delta, o.output.state_delta, tc.plan.experience.state.schema);
-    mergeDelta(structuredClone(inputs.view), delta, tc.plan.experience.state.schema);
-  } catch (e) {
-    await tc.emit({ type: 'node.failed', nodeId: node.id, inputHash, attempt: 1, error: errorRecord(e), willRetry: false, durationMs });
-    return;
-  }
-  const edge_output = outcomes.map((o) => (o?.ok ? o.output.edge_output : null));
-  await tc.emit({ type: 'node.completed', nodeId: node.id, inputHash, output: { state_delta: delta, edge_output }, durationMs });
+  await Promise.all(Array.from({ length: Math.min(fe.concurrency, todo.length) }, lane));
+  let out: View | undefined;
+  const step = decideForEachEnd(node.id, hash, outcomes, {
+    onError: node.on_error,
+    cancelling: tc.control.request === 'cancel',
+    durationMs: Math.round(tc.clock.monotonic() - t0),
+    schema: tc.plan.experience.state.schema,
+    check: (delta) => {
+      out = tc.views.outWith(node.id, delta);
+    },
+  });
+  await tc.emit(step.event, true);
+  return step.kind === 'complete' ? { outcome: 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
+}
+
+/** The last error the fold recorded for one iteration. */
+function errorOf(tc: TaskContext, node: NodeDef, index: number): { error?: { name: string; message: string } } {
+  const error = tc.state.nodes.get(node.id)?.iterations.get(index)?.error;
+  return error ? { error } : {};
 }

@@ -1,32 +1,26 @@
-// The run loop (the shell around the Decider, STYLE §3.3): read the fold → decide → execute → append
-// → evolve, until the scheduler says the run is over. Whatever happens — a failing node, a cancel,
-// a bug here — the log ends with run.completed.
-import { join } from 'node:path';
-import type { EventPayload, ExperienceRef, OeEvent, RunCompletedPayload, RunCounts, RunOptions, RunStatus } from '../log/events.js';
+// The run loop (the shell around the Decider, STYLE §3.3): the scheduler decides → node tasks
+// execute → events are appended → the fold evolves, until the scheduler says the run is over.
+// Whatever happens — a failing node, a cancel, a bug here — the log ends with run.completed.
+import type { EventPayload, ExperienceRef, OeEvent, RunOptions, RunStatus } from '../log/events.js';
 import { evolve, initialState, type RunState } from '../log/fold.js';
-import { isDurable, LogWriter } from '../log/writer.js';
+import { completionOf, pendingNodes } from '../log/derive.js';
+import { runLogPath } from '../log/paths.js';
+import { LogWriter } from '../log/writer.js';
 import type { LlmSettings, NodeLogger } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import type { Clock } from '../util/clock.js';
 import type { NodeId, RunId } from '../util/ids.js';
 import type { RunControl } from './control.js';
 import { errorRecord } from './execute.js';
+import type { Executor } from './executor.js';
 import type { Hasher } from './hash.js';
 import { finalState, type Plan } from './inputs.js';
-import type { Memo } from './memo.js';
-import { runNodeTask } from './node-task.js';
-import { decide, isFatal, pendingNodes } from './schedule.js';
 import type { StateValues } from './merge.js';
-
-/** Where a run's log lives: `<workspace>/.openexpertise/runs/<runId>.jsonl` (SPEC §3). */
-export function runLogPath(workspace: string, runId: RunId): string {
-  return join(runsDir(workspace), `${runId}.jsonl`);
-}
-
-/** The directory holding a workspace's run logs. */
-export function runsDir(workspace: string): string {
-  return join(workspace, '.openexpertise', 'runs');
-}
+import type { Memo } from './memo.js';
+import { skippedEvent } from './node-decide.js';
+import { runNodeTask, type TaskContext, type TaskResult } from './node-task.js';
+import { Scheduler } from './schedule.js';
+import { RunViews, ViewBuilder } from './views.js';
 
 /** Everything a run needs, resolved and checked before the first event (STYLE §3.10). */
 export interface RunParams {
@@ -46,6 +40,8 @@ export interface RunParams {
   clock: Clock;
   hasher: Hasher;
   control: RunControl;
+  /** Where node attempts run (executors/inline.ts by default). */
+  executor: Executor;
   /** Values never to write to the log. */
   secrets: string[];
   /** Called with each event after it is appended and folded (the console). */
@@ -81,30 +77,62 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     woken = new Promise<void>((r) => (wake = r));
   };
   let writeError: Error | undefined;
-  const emit = async (payload: EventPayload): Promise<OeEvent> => {
-    const event = writer.append(payload);
+  const failed = (e: unknown): Error => {
+    writeError ??= e instanceof Error ? e : new Error(String(e));
+    notify();
+    return writeError;
+  };
+  /**
+   * Appends (one write), folds, and shows an event, synchronously; a durable event's promise
+   * resolves once it is fsynced (group commit). Throws at once when the write fails.
+   */
+  const emit = (payload: EventPayload, durable: boolean): Promise<OeEvent> => {
+    let event: OeEvent;
+    try {
+      event = writer.append(payload);
+    } catch (e) {
+      throw failed(e);
+    }
     evolve(state, event);
     p.onEvent(event);
-    if (isDurable(event.type)) await writer.sync();
-    return event;
+    if (!durable) return Promise.resolve(event);
+    return writer.sync().then(
+      () => event,
+      (e: unknown) => {
+        throw failed(e);
+      },
+    );
   };
+  // A second signal ends the process at once: the log must still end with run.completed.
+  const unhardStop = p.control.onHardStop(() => {
+    if (writer.closed) return;
+    writer.append(completionOf(state, p.plan.graph.order, 'cancelled', Math.round(p.clock.monotonic() - t0), { name: 'CancelledError', message: 'the run was stopped at once by a second signal' }));
+    writer.closeSync();
+  });
   const unsubscribe = p.control.onChange(notify);
   const tasks = new Map<NodeId, Promise<void>>();
   let status: RunStatus = 'failure';
   let internalError: Error | undefined;
+  const { graph } = p.plan;
+  const views = new RunViews(graph, new ViewBuilder(p.plan.experience.state.schema, p.plan.seed));
+  const scheduler = new Scheduler(graph, (id) => views.viewOf(id));
   try {
-    await emit({
-      type: 'run.started',
-      args: p.plan.args,
-      experience: p.experience,
-      definition: p.definition,
-      ...(p.resumedFrom ? { resumedFrom: p.resumedFrom } : {}),
-      options: p.options,
-      oeVersion: p.oeVersion,
-    });
-    const tc = {
+    await emit(
+      {
+        type: 'run.started',
+        args: p.plan.args,
+        experience: p.experience,
+        definition: p.definition,
+        ...(p.resumedFrom ? { resumedFrom: p.resumedFrom } : {}),
+        options: p.options,
+        oeVersion: p.oeVersion,
+      },
+      false,
+    );
+    const tc: TaskContext = {
       plan: p.plan,
       state,
+      views,
       runId: p.runId,
       experienceDir: p.experienceDir,
       options: p.options,
@@ -112,20 +140,19 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       hasher: p.hasher,
       clock: p.clock,
       control: p.control,
+      executor: p.executor,
       ...(p.memo ? { memo: p.memo } : {}),
-      emit: (payload: EventPayload) =>
-        emit(payload).catch((e: Error) => {
-          writeError ??= e;
-          notify();
-          throw e;
-        }),
+      emit,
       nodeLogger: p.nodeLogger,
-      fileHashes: new Map<string, Promise<string>>(),
+      prep: { files: new Map(), hashes: new Map() },
     };
-    const launching = new Set<NodeId>();
+    const finish = (id: NodeId, r: TaskResult): void => {
+      views.finish(id, r.out);
+      scheduler.done(id, r.outcome);
+    };
     for (;;) {
       if (writeError) throw writeError;
-      const decisions = decide(p.plan, state, { launching, concurrency: p.options.concurrency, stop: p.control.request });
+      const decisions = scheduler.next(p.options.concurrency, p.control.request);
       const first = decisions[0];
       if (first === undefined) {
         await woken;
@@ -136,19 +163,19 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
         break;
       }
       for (const d of decisions) {
-        if (d.type === 'skip') await emit({ type: 'node.skipped', nodeId: d.nodeId, reason: d.reason });
-        else if (d.type === 'start') {
-          launching.add(d.nodeId);
-          const task = runNodeTask(tc, p.plan.graph.nodes.get(d.nodeId)!)
-            .catch((e: Error) => {
-              writeError ??= e;
-            })
+        if (d.type === 'skip') {
+          await emit(skippedEvent(d.nodeId, d.reason), false);
+          views.skip(d.nodeId);
+          scheduler.done(d.nodeId, 'skipped');
+        } else if (d.type === 'start') {
+          const id = d.nodeId;
+          const task = runNodeTask(tc, graph.nodes.get(id)!)
+            .then((r) => finish(id, r), (e: unknown) => void failed(e))
             .finally(() => {
-              launching.delete(d.nodeId);
-              tasks.delete(d.nodeId);
+              tasks.delete(id);
               notify();
             });
-          tasks.set(d.nodeId, task);
+          tasks.set(id, task);
         }
       }
     }
@@ -164,11 +191,15 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
   if (writeError) {
     // The log cannot be written, so run.completed cannot be either: report the write error itself
     // (a failure to close the same file would only repeat it).
+    unhardStop();
     await writer.close().catch(() => undefined);
     throw writeError;
   }
-  if (status === 'paused') await emit({ type: 'run.paused', reason: 'pause requested', pending: pendingNodes(p.plan, state) });
-  await emit(completion(p, state, status, Math.round(p.clock.monotonic() - t0), internalError));
+  if (status === 'paused') await emit({ type: 'run.paused', reason: 'pause requested', pending: pendingNodes(state, graph.order) }, true);
+  const error = internalError ? { name: 'InternalError', message: errorRecord(internalError).message } : p.control.failure ? errorRecord(p.control.failure) : undefined;
+  const fatal = (id: NodeId): boolean => graph.nodes.get(id)?.on_error.policy !== 'skip';
+  await emit(completionOf(state, graph.order, status, Math.round(p.clock.monotonic() - t0), error, fatal), true);
+  unhardStop();
   await writer.close();
   return {
     runId: p.runId,
@@ -177,45 +208,5 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     state,
     logFile,
     ...(internalError ? { internalError } : {}),
-  };
-}
-
-/** The run.completed payload: counts by node status, LLM totals, and the first fatal error in the log. */
-function completion(p: RunParams, state: RunState, status: RunStatus, durationMs: number, internalError?: Error): RunCompletedPayload {
-  const counts: RunCounts = { completed: 0, cached: 0, failed: 0, skipped: 0 };
-  const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
-  let spent = false;
-  let error: RunCompletedPayload['error'];
-  let errorSeq = Infinity;
-  for (const id of p.plan.graph.order) {
-    const n = state.nodes.get(id);
-    if (!n) continue;
-    if (n.status === 'completed' || n.status === 'cached' || n.status === 'failed' || n.status === 'skipped') counts[n.status]++;
-    // The failure that stopped the run is the first in the log, not the first in topological order.
-    if (isFatal(p.plan.graph.nodes.get(id)!, n) && n.error && (n.endedSeq ?? Infinity) < errorSeq) {
-      error = { ...n.error, nodeId: id };
-      errorSeq = n.endedSeq ?? Infinity;
-    }
-    for (const u of [n, ...n.iterations.values()]) {
-      for (const spentOn of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) {
-        if (!spentOn) continue;
-        spent = true;
-        usage.inputTokens += spentOn.inputTokens;
-        usage.outputTokens += spentOn.outputTokens;
-        usage.cacheReadTokens += spentOn.cacheReadTokens ?? 0;
-        usage.cacheWriteTokens += spentOn.cacheWriteTokens ?? 0;
-        usage.costUsd += spentOn.costUsd ?? 0;
-      }
-    }
-  }
-  if (p.control.failure) error = errorRecord(p.control.failure);
-  if (internalError) error = { name: 'InternalError', message: errorRecord(internalError).message };
-  return {
-    type: 'run.completed',
-    status,
-    durationMs,
-    counts,
-    ...(spent ? { usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e6) / 1e6 } } : {}),
-    ...(error ? { error } : {}),
   };
 }

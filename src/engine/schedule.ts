@@ -1,12 +1,15 @@
-// The scheduler's decisions (the Decider's `decide`, STYLE §1): given the fold and the plan, which
-// nodes to skip, which to start from the ready queue, and whether the run is over. Pure: no I/O,
-// no clock. The engine (run.ts) carries the decisions out and folds the resulting events.
-import { evalWhen } from '../experience/expr.js';
-import type { NodeDef } from '../experience/types.js';
-import type { NodeState, RunState } from '../log/fold.js';
+// The scheduler (the Decider's `decide`, STYLE §1): a ready queue fed by node outcomes. Each node
+// keeps a count of its unfinished predecessors; when the count reaches zero the node is decided
+// once — skipped (a skipped predecessor, or a `when` that is false over its view), held (a fatal
+// predecessor), or queued as ready — so a run costs O((V + E) log V) in all, never a rescan per
+// wake-up. Ready nodes start in topological order (ties by declaration order). Pure: no I/O, no
+// clock. The engine (run.ts) reports outcomes and carries out the decisions.
+import { evalExpr, exprPaths, parseExpr, truthy } from '../experience/expr.js';
+import type { Graph } from '../experience/graph.js';
 import type { RunStatus } from '../log/events.js';
+import { MinHeap } from '../util/heap.js';
 import type { NodeId } from '../util/ids.js';
-import { viewFor, type Plan } from './inputs.js';
+import type { View } from './views.js';
 
 /** What the engine should do next. */
 export type Decision =
@@ -17,84 +20,123 @@ export type Decision =
 /** A stop requested from outside: `pause` lets running nodes finish, `cancel` aborts them. */
 export type StopRequest = 'pause' | 'cancel' | null;
 
-/** Inputs to decide() that are not in the log. */
-export interface DecideContext {
-  /** Nodes the engine launched and whose task has not returned (their events may not be folded yet). */
-  launching: ReadonlySet<NodeId>;
-  /** Nodes running at once (`--concurrency` / runtime.concurrency). */
-  concurrency: number;
-  stop: StopRequest;
-}
+/** How a node ended, as the scheduler needs it. `fatal` failures hold the run (not `on_error: skip`). */
+export type Outcome = 'completed' | 'cached' | 'skipped' | 'failed' | 'fatal';
 
-/** True when a finished node's failure stops the run: any final failure but under `on_error: skip`. */
-export function isFatal(node: NodeDef, n: NodeState | undefined): boolean {
-  return n?.status === 'failed' && node.on_error.policy !== 'skip';
-}
-
-const finished = (n: NodeState | undefined): boolean =>
-  n !== undefined && (n.status === 'completed' || n.status === 'cached' || n.status === 'failed' || n.status === 'skipped');
+/** Where a node stands in the scheduler. */
+type Phase = 'waiting' | 'ready' | 'running' | 'done';
 
 /**
- * Decides the next actions, scanning nodes in topological order (so ties go to declaration order):
- * - a pending node whose predecessors are all finished is **skipped** when one of them was skipped
- *   (the cascade) or the `when` of one of its incoming edges is false over its view; otherwise it is
- *   **ready**;
- * - ready nodes **start** while fewer than `concurrency` nodes run, unless a fatal failure or a stop
- *   request holds the run;
- * - when nothing runs and nothing can start, the run **finishes**: `failure` after a fatal failure,
- *   `cancelled` / `paused` on a stop request with work left, else `success`.
- * Skips come first and alone: the engine appends them and asks again, since a skip can decide others.
- * @throws {MergeConflictError} if a view cannot be merged (prevented by validation).
+ * The ready queue of one run.
+ * `viewOf(id)` gives a node's view when a `when` must be evaluated (views.ts); it is called at most
+ * once per node, when its last predecessor finishes.
  */
-export function decide(plan: Plan, state: RunState, ctx: DecideContext): Decision[] {
-  const { graph } = plan;
-  let running = 0;
-  let fatal = false;
-  let pending = 0;
-  for (const id of graph.order) {
-    const n = state.nodes.get(id);
-    if (n?.status === 'running' || ctx.launching.has(id)) running++;
-    if (isFatal(graph.nodes.get(id)!, n)) fatal = true;
-  }
-  const held = fatal || ctx.stop !== null;
-  const skips: Decision[] = [];
-  const starts: Decision[] = [];
-  for (const id of graph.order) {
-    const n = state.nodes.get(id);
-    if (ctx.launching.has(id) || (n !== undefined && n.status !== 'pending')) continue;
-    pending++;
-    const preds = graph.preds.get(id)!;
-    if (!preds.every((p) => finished(state.nodes.get(p)))) continue;
-    const skippedPred = preds.find((p) => state.nodes.get(p)!.status === 'skipped');
-    if (skippedPred !== undefined) {
-      skips.push({ type: 'skip', nodeId: id, reason: `upstream node ${skippedPred} was skipped` });
-      continue;
+export class Scheduler {
+  private readonly remaining = new Map<NodeId, number>();
+  private readonly phase = new Map<NodeId, Phase>();
+  private readonly outcome = new Map<NodeId, Outcome>();
+  private readonly ready: MinHeap<NodeId>;
+  private readonly skips: Array<Extract<Decision, { type: 'skip' }>> = [];
+  private running = 0;
+  private finished = 0;
+  private fatal = false;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly viewOf: (id: NodeId) => View,
+  ) {
+    const rank = graph.rank;
+    this.ready = new MinHeap<NodeId>((a, b) => rank.get(a)! < rank.get(b)!);
+    for (const id of graph.order) {
+      const n = graph.preds.get(id)!.length;
+      this.remaining.set(id, n);
+      this.phase.set(id, 'waiting');
     }
-    if (preds.some((p) => isFatal(graph.nodes.get(p)!, state.nodes.get(p)))) continue;
-    const edges = graph.incoming.get(id)!.filter((e) => e.when !== undefined);
-    if (edges.length > 0) {
-      const view = viewFor(plan, state, id);
-      const falseEdge = edges.find((e) => !evalWhen(e.when!, view));
+    for (const id of graph.order) if (this.remaining.get(id) === 0) this.decideReady(id);
+  }
+
+  /** True once a fatal failure holds the run. */
+  get failed(): boolean {
+    return this.fatal;
+  }
+
+  /** Nodes launched and not finished. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  /**
+   * Reports a node's final outcome. For `completed`, call it once the completion is durable, so no
+   * successor starts on a result a crash could lose. Idempotent per node.
+   */
+  done(id: NodeId, outcome: Outcome): void {
+    const before = this.phase.get(id);
+    if (before === 'done' || before === undefined) return;
+    if (before === 'running') this.running--;
+    this.phase.set(id, 'done');
+    this.outcome.set(id, outcome);
+    this.finished++;
+    if (outcome === 'fatal') this.fatal = true;
+    for (const s of this.graph.succs.get(id)!) {
+      const left = this.remaining.get(s)! - 1;
+      this.remaining.set(s, left);
+      if (left === 0) this.decideReady(s);
+    }
+  }
+
+  /**
+   * The next actions. Skips come first and alone (each must be appended, then reported with
+   * `done(id, 'skipped')`, which may decide others); then ready nodes start in rank order while fewer
+   * than `concurrency` run, unless a fatal failure or a stop holds the run — a returned start counts
+   * as running from then on, so the engine must carry it out; when nothing runs and
+   * nothing can start, the run finishes: `cancelled` on a cancel, `failure` after a fatal failure,
+   * `paused` on a pause with work left, else `success`. An empty list means: wait for an outcome.
+   */
+  next(concurrency: number, stop: StopRequest): Decision[] {
+    if (this.skips.length > 0) return this.skips.splice(0);
+    const held = this.fatal || stop !== null;
+    const starts: Decision[] = [];
+    if (!held) {
+      while (this.running + starts.length < concurrency) {
+        const id = this.ready.pop();
+        if (id === undefined) break;
+        starts.push({ type: 'start', nodeId: id });
+        this.phase.set(id, 'running');
+      }
+      this.running += starts.length;
+      if (starts.length > 0) return starts;
+    }
+    if (this.running > 0) return [];
+    if (stop === 'cancel') return [{ type: 'finish', status: 'cancelled' }];
+    if (this.fatal) return [{ type: 'finish', status: 'failure' }];
+    if (stop === 'pause' && this.finished < this.graph.order.length) return [{ type: 'finish', status: 'paused' }];
+    return [{ type: 'finish', status: 'success' }];
+  }
+
+  /** A node whose predecessors have all finished: skip it, hold it, or queue it. */
+  private decideReady(id: NodeId): void {
+    const preds = this.graph.preds.get(id)!;
+    const skipped = preds.find((p) => this.outcome.get(p) === 'skipped');
+    if (skipped !== undefined) {
+      this.skips.push({ type: 'skip', nodeId: id, reason: `upstream node ${skipped} was skipped` });
+      return;
+    }
+    // A fatal predecessor holds the run: the node stays waiting (pending for a resume).
+    if (preds.some((p) => this.outcome.get(p) === 'fatal')) return;
+    const edges = this.graph.incoming.get(id)!;
+    if (edges.some((e) => e.when !== undefined)) {
+      const view = this.viewOf(id);
+      const falseEdge = edges.find((e) => {
+        if (e.when === undefined) return false;
+        const expr = parseExpr(e.when);
+        return !truthy(evalExpr(expr, view.pick(exprPaths(expr).map((p) => p[0]!))));
+      });
       if (falseEdge) {
-        skips.push({ type: 'skip', nodeId: id, reason: `edge from ${falseEdge.from}: when "${falseEdge.when}" is false` });
-        continue;
+        this.skips.push({ type: 'skip', nodeId: id, reason: `edge from ${falseEdge.from}: when "${falseEdge.when}" is false` });
+        return;
       }
     }
-    if (!held && running + starts.length < ctx.concurrency) starts.push({ type: 'start', nodeId: id });
+    this.phase.set(id, 'ready');
+    this.ready.push(id);
   }
-  if (skips.length > 0) return skips;
-  if (starts.length > 0) return starts;
-  if (running > 0) return [];
-  if (ctx.stop === 'cancel') return [{ type: 'finish', status: 'cancelled' }];
-  if (fatal) return [{ type: 'finish', status: 'failure' }];
-  if (ctx.stop === 'pause' && pending > 0) return [{ type: 'finish', status: 'paused' }];
-  return [{ type: 'finish', status: 'success' }];
-}
-
-/** Nodes that have not finished and are not running: what a paused run leaves for its resume. */
-export function pendingNodes(plan: Plan, state: RunState): NodeId[] {
-  return plan.graph.order.filter((id) => {
-    const n = state.nodes.get(id);
-    return n === undefined || n.status === 'pending';
-  });
 }

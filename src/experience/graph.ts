@@ -1,5 +1,8 @@
-// The graph of an experience: topological order (ties by declaration order), predecessors,
-// ancestors, and cycle detection. Pure.
+// The graph of an experience: topological order (ties by declaration order), predecessors and
+// successors, reachability, and cycle detection. Pure, and linear in nodes + edges: no algorithm
+// here recurses on graph depth (a chain of 100,000 nodes is fine) and nothing stores every node's
+// ancestors (that is quadratic on a chain; views are built incrementally in engine/views.ts).
+import { MinHeap } from '../util/heap.js';
 import type { NodeId } from '../util/ids.js';
 import type { EdgeDef, Experience, NodeDef } from './types.js';
 
@@ -18,13 +21,20 @@ export interface Graph {
   succs: ReadonlyMap<NodeId, readonly NodeId[]>;
   /** Incoming edges of each node, in declaration order. */
   incoming: ReadonlyMap<NodeId, readonly EdgeDef[]>;
-  /** All ancestors of each node, in `order`. */
-  ancestors: ReadonlyMap<NodeId, readonly NodeId[]>;
+}
+
+/** The graph has a cycle; validation reports cycles first (findCycles), so this means a bug. */
+export class GraphCycleError extends Error {
+  constructor(readonly cycles: NodeId[][]) {
+    super(`graph has a cycle through: ${cycles.flat().join(', ')}`);
+    this.name = 'GraphCycleError';
+  }
 }
 
 /**
- * Builds the graph of an experience that validation accepted.
- * @throws {Error} when the graph has a cycle (validation reports cycles first with findCycles).
+ * Builds the graph of an experience that validation accepted, in O((V + E) log V).
+ * Edges naming unknown nodes are ignored; a repeated edge counts once.
+ * @throws {GraphCycleError} when the graph has a cycle.
  */
 export function buildGraph(exp: Pick<Experience, 'graph'>): Graph {
   const decl = exp.graph.nodes;
@@ -34,44 +44,31 @@ export function buildGraph(exp: Pick<Experience, 'graph'>): Graph {
   const outSet = new Map<NodeId, Set<NodeId>>(decl.map((n) => [n.id, new Set()]));
   const inSet = new Map<NodeId, Set<NodeId>>(decl.map((n) => [n.id, new Set()]));
   for (const e of exp.graph.edges) {
-    incoming.get(e.to)?.push(e);
-    outSet.get(e.from)?.add(e.to);
-    inSet.get(e.to)?.add(e.from);
+    if (!nodes.has(e.from) || !nodes.has(e.to)) continue;
+    incoming.get(e.to)!.push(e);
+    outSet.get(e.from)!.add(e.to);
+    inSet.get(e.to)!.add(e.from);
   }
   const order = topoOrder(decl.map((n) => n.id), inSet, outSet, declIndex);
-  if (order.length !== decl.length) throw new Error(`graph has a cycle through: ${findCycles(decl, exp.graph.edges).flat().join(', ')}`);
+  if (order.length !== decl.length) throw new GraphCycleError(findCycles(decl, exp.graph.edges));
   const rank = new Map(order.map((id, i) => [id, i]));
   const byRank = (a: NodeId, b: NodeId): number => rank.get(a)! - rank.get(b)!;
   const preds = new Map<NodeId, NodeId[]>();
   const succs = new Map<NodeId, NodeId[]>();
-  const ancestors = new Map<NodeId, NodeId[]>();
   for (const id of order) {
-    const p = [...inSet.get(id)!].sort(byRank);
-    preds.set(id, p);
+    preds.set(id, [...inSet.get(id)!].sort(byRank));
     succs.set(id, [...outSet.get(id)!].sort(byRank));
-    const anc = new Set<NodeId>();
-    for (const q of p) {
-      anc.add(q);
-      for (const a of ancestors.get(q)!) anc.add(a);
-    }
-    ancestors.set(id, [...anc].sort(byRank));
   }
-  return { nodes, order, rank, preds, succs, incoming, ancestors };
+  return { nodes, order, rank, preds, succs, incoming };
 }
 
-function topoOrder(
-  ids: NodeId[],
-  inSet: Map<NodeId, Set<NodeId>>,
-  outSet: Map<NodeId, Set<NodeId>>,
-  declIndex: Map<NodeId, number>,
-): NodeId[] {
+/** Kahn's algorithm; the ready set is a heap on declaration index, so ties keep declaration order. */
+function topoOrder(ids: NodeId[], inSet: Map<NodeId, Set<NodeId>>, outSet: Map<NodeId, Set<NodeId>>, declIndex: Map<NodeId, number>): NodeId[] {
   const indegree = new Map(ids.map((id) => [id, inSet.get(id)!.size]));
-  // The ready set is small in practice; a sorted array keeps ties in declaration order.
-  const ready = ids.filter((id) => indegree.get(id) === 0);
+  const ready = new MinHeap<NodeId>((a, b) => declIndex.get(a)! < declIndex.get(b)!);
+  for (const id of ids) if (indegree.get(id) === 0) ready.push(id);
   const order: NodeId[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => declIndex.get(a)! - declIndex.get(b)!);
-    const id = ready.shift()!;
+  for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
     order.push(id);
     for (const s of outSet.get(id)!) {
       const d = indegree.get(s)! - 1;
@@ -83,9 +80,33 @@ function topoOrder(
 }
 
 /**
+ * True when `a` is an ancestor of `b` (a path a → … → b exists). Iterative depth-first search
+ * backwards from `b`, visiting only nodes ranked after `a` (an ancestor always ranks before its
+ * descendants), so a query between near nodes stays cheap. O(V + E) in the worst case.
+ */
+export function isAncestor(g: Pick<Graph, 'preds' | 'rank'>, a: NodeId, b: NodeId): boolean {
+  const ra = g.rank.get(a);
+  const rb = g.rank.get(b);
+  if (ra === undefined || rb === undefined || ra >= rb) return false;
+  const seen = new Set<NodeId>();
+  const stack: NodeId[] = [b];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (const p of g.preds.get(v) ?? []) {
+      if (p === a) return true;
+      if (seen.has(p) || g.rank.get(p)! < ra) continue;
+      seen.add(p);
+      stack.push(p);
+    }
+  }
+  return false;
+}
+
+/**
  * The cycles of a graph, each as the node ids along it in edge order (one cycle per strongly
- * connected component with more than one node, or a self-loop), found with Tarjan's SCC algorithm.
- * Edges naming unknown nodes are ignored. Returns [] for an acyclic graph.
+ * connected component with more than one node, or a self-loop), found with Tarjan's SCC algorithm
+ * (Tarjan 1972), run with an explicit stack instead of recursion. Edges naming unknown nodes are
+ * ignored. Returns [] for an acyclic graph.
  */
 export function findCycles(nodes: readonly Pick<NodeDef, 'id'>[], edges: readonly Pick<EdgeDef, 'from' | 'to'>[]): NodeId[][] {
   const ids = nodes.map((n) => n.id);
@@ -96,33 +117,44 @@ export function findCycles(nodes: readonly Pick<NodeDef, 'id'>[], edges: readonl
   const index = new Map<NodeId, number>();
   const low = new Map<NodeId, number>();
   const onStack = new Set<NodeId>();
-  const stack: NodeId[] = [];
+  const sccStack: NodeId[] = [];
   const cycles: NodeId[][] = [];
-  const strongConnect = (v: NodeId): void => {
+  // Each frame is a node and the position of the next successor to look at.
+  const frames: Array<{ v: NodeId; next: number }> = [];
+  const open = (v: NodeId): void => {
     index.set(v, counter);
     low.set(v, counter++);
-    stack.push(v);
+    sccStack.push(v);
     onStack.add(v);
-    for (const w of adj.get(v)!) {
-      if (!index.has(w)) {
-        strongConnect(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    frames.push({ v, next: 0 });
+  };
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    open(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const { v } = frame;
+      const out = adj.get(v)!;
+      if (frame.next < out.length) {
+        const w = out[frame.next++]!;
+        if (!index.has(w)) open(w);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
       }
-    }
-    if (low.get(v) === index.get(v)) {
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.v, Math.min(low.get(parent.v)!, low.get(v)!));
+      if (low.get(v) !== index.get(v)) continue;
       const scc: NodeId[] = [];
       let w: NodeId;
       do {
-        w = stack.pop()!;
+        w = sccStack.pop()!;
         onStack.delete(w);
         scc.push(w);
       } while (w !== v);
-      if (scc.length > 1 || adj.get(v)!.includes(v)) cycles.push(cyclePath(scc, adj));
+      if (scc.length > 1 || out.includes(v)) cycles.push(cyclePath(scc, adj));
     }
-  };
-  for (const id of ids) if (!index.has(id)) strongConnect(id);
+  }
   return cycles;
 }
 
@@ -133,8 +165,8 @@ function cyclePath(scc: NodeId[], adj: Map<NodeId, NodeId[]>): NodeId[] {
   // Breadth-first search from start back to start inside the component gives a shortest cycle.
   const prev = new Map<NodeId, NodeId>();
   const queue: NodeId[] = [start];
-  while (queue.length > 0) {
-    const v = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
     for (const w of adj.get(v)!) {
       if (!members.has(w)) continue;
       if (w === start) {

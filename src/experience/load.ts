@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, Scalar, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { NotFoundError, ValidationError, type Problem } from '../util/errors.js';
+import type { Graph } from './graph.js';
 import type { Experience, LoadedExperience } from './types.js';
 import { validateExperience, type Files, type Locate, type Position } from './validate.js';
 
@@ -39,9 +40,9 @@ export async function loadExperience(pathArg: string, cwd: string): Promise<Load
   const dir = dirname(file);
   const parsed = parseExperienceYaml(bytes.toString('utf8'), label);
   if (parsed.problems.length > 0) throw new ValidationError(parsed.problems);
-  const { experience, problems } = validateExperience(parsed.value, { file: label, dir, locate: parsed.locate, files: diskFiles });
-  if (!experience) throw new ValidationError(problems);
-  return { experience, file, dir, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const { experience, graph, problems } = validateExperience(parsed.value, { file: label, dir, locate: parsed.locate, files: diskFiles });
+  if (!experience || !graph) throw new ValidationError(problems);
+  return { experience, graph, file, dir, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /**
@@ -52,14 +53,22 @@ export async function loadExperience(pathArg: string, cwd: string): Promise<Load
  * @throws {ValidationError} with every problem.
  */
 export function experienceFromDefinition(definition: unknown, opts: { file: string; dir: string; checkFiles: boolean }): Experience {
-  const { experience, problems } = validateExperience(definition, {
+  return definitionFromLog(definition, opts).experience;
+}
+
+/**
+ * experienceFromDefinition, also returning the graph validation built (so a run builds it once).
+ * @throws {ValidationError} with every problem.
+ */
+export function definitionFromLog(definition: unknown, opts: { file: string; dir: string; checkFiles: boolean }): { experience: Experience; graph: Graph } {
+  const { experience, graph, problems } = validateExperience(definition, {
     file: opts.file,
     dir: resolve(opts.dir),
     locate: () => undefined,
     ...(opts.checkFiles ? { files: diskFiles } : {}),
   });
-  if (!experience) throw new ValidationError(problems);
-  return experience;
+  if (!experience || !graph) throw new ValidationError(problems);
+  return { experience, graph };
 }
 
 /**

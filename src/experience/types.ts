@@ -3,6 +3,7 @@
 // the file it came from.
 import type { Json } from '../util/canonical-json.js';
 import type { NodeId } from '../util/ids.js';
+import type { Graph } from './graph.js';
 
 /** How a node's write to a state field merges with earlier writes (SPEC §2.5 fixed order). */
 export type MergeStrategy = 'last_wins' | 'set_once' | 'array_append';
@@ -168,6 +169,8 @@ export interface Experience {
 /** An experience and where it came from. */
 export interface LoadedExperience {
   experience: Experience;
+  /** Its graph, built once by validation. */
+  graph: Graph;
   /** Absolute path of the experience.yaml. */
   file: string;
   /** Absolute path of the experience directory (paths in nodes resolve against it). */

@@ -5,7 +5,7 @@ import type { Problem } from '../util/errors.js';
 import type { NodeId } from '../util/ids.js';
 import { checkInputValue } from './args.js';
 import { ExprSyntaxError, exprPathRefs, parseExpr } from './expr.js';
-import { buildGraph, findCycles } from './graph.js';
+import { buildGraph, GraphCycleError, isAncestor, type Graph } from './graph.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
 import { ExperienceSchema, EdgeSchema, FIELD_NAME_RE, InputDeclSchema, StateFieldSchema, TOP_LEVEL_KEYS } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -52,19 +52,20 @@ export function positionAt(text: string, offset: number): Position {
  * sorted by file position. `experience` is set only when there are no problems. Idempotent:
  * validating a returned experience returns an equal one.
  */
-export function validateExperience(raw: unknown, ctx: ValidateContext): { experience?: Experience; problems: Problem[] } {
+export function validateExperience(raw: unknown, ctx: ValidateContext): { experience?: Experience; graph?: Graph; problems: Problem[] } {
   const problems: Problem[] = [];
   const sink: Sink = {
     at: (path, message, opts) => problems.push({ file: ctx.file, ...ctx.locate(path, opts), message }),
     inFile: (file, text, offset, message) => problems.push({ file, ...positionAt(text, offset), message }),
   };
-  const experience = check(raw, ctx, sink);
+  const checked = check(raw, ctx, sink);
   problems.sort((a, b) => Number(a.file !== ctx.file) - Number(b.file !== ctx.file) || a.file.localeCompare(b.file) || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0));
-  return problems.length === 0 && experience ? { experience, problems } : { problems };
+  return problems.length === 0 && checked ? { ...checked, problems } : { problems };
 }
 
-/** Every rule, in file order; returns the experience when the shape allowed building one. */
-function check(raw: unknown, ctx: ValidateContext, sink: Sink): Experience | undefined {
+/** Every rule, in file order; returns the experience (and its graph, built once here) when the shape
+ *  allowed building one. */
+function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Experience; graph: Graph } | undefined {
   if (!isMapping(raw)) {
     sink.at([], `an experience must be a mapping with name, version, state and graph, not ${show(raw)}`);
     return undefined;
@@ -94,9 +95,9 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): Experience | und
   const nodes = checkNodes(Array.isArray(rawNodes) ? rawNodes : [], scope, sink, state !== undefined);
   const edges = checkEdges(Array.isArray(rawEdges) ? rawEdges : [], nodes, scope, sink, state !== undefined);
   const complete = nodes.valid.length === (Array.isArray(rawNodes) ? rawNodes.length : -1) && edges.valid.length === (Array.isArray(rawEdges) ? rawEdges.length : 0);
-  const acyclic = checkGraph(nodes.known, edges.graph, scope, sink);
-  if (!complete || !acyclic || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok) return undefined;
-  return {
+  const built = checkGraph(nodes.known, edges.graph, scope, sink);
+  if (!complete || !built || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok) return undefined;
+  const experience: Experience = {
     name,
     version,
     ...(description !== undefined ? { description } : {}),
@@ -105,6 +106,7 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): Experience | und
     graph: { nodes: nodes.valid.map((n) => n.node), edges: edges.valid.map((e) => e.edge) },
     runtime,
   };
+  return { experience, graph: built };
 }
 
 /** Parses one part of the file with its schema, reporting its issues; undefined when it failed. */
@@ -295,30 +297,42 @@ function checkWhen(src: string, at: YamlPath, label: string, fields: string[], s
 
 /**
  * Whole-graph rules over the nodes and edges that parsed: cycles (each named in order, a → b → a,
- * via findCycles' Tarjan SCCs), then — on an acyclic graph — two writers of one `set_once` field
- * must be ordered (one an ancestor of the other). Returns false when there is a cycle.
+ * via buildGraph's GraphCycleError and findCycles' Tarjan SCCs), then — on an acyclic graph — two writers of one `set_once` field
+ * must be ordered (one an ancestor of the other). Returns the graph of the nodes and edges that
+ * parsed, or undefined when there is a cycle.
  */
-function checkGraph(valid: Array<{ node: NodeDef; index: number }>, edges: Array<{ edge: EdgeDef; index: number }>, scope: NodeScope, sink: Sink): boolean {
+function checkGraph(valid: Array<{ node: NodeDef; index: number }>, edges: Array<{ edge: EdgeDef; index: number }>, scope: NodeScope, sink: Sink): Graph | undefined {
   const nodes = valid.map((v) => v.node);
-  const cycles = findCycles(nodes, edges.map((e) => e.edge));
-  for (const cycle of cycles) {
-    const closing = edges.find((e) => e.edge.from === cycle[cycle.length - 1] && e.edge.to === cycle[0]);
-    sink.at(closing ? ['graph', 'edges', closing.index] : ['graph', 'edges'], `cycle: ${[...cycle, cycle[0]!].join(' → ')}`);
+  let graph: Graph;
+  try {
+    graph = buildGraph({ graph: { nodes, edges: edges.map((e) => e.edge) } });
+  } catch (e) {
+    if (!(e instanceof GraphCycleError)) throw e;
+    for (const cycle of e.cycles) {
+      const closing = edges.find((x) => x.edge.from === cycle[cycle.length - 1] && x.edge.to === cycle[0]);
+      sink.at(closing ? ['graph', 'edges', closing.index] : ['graph', 'edges'], `cycle: ${[...cycle, cycle[0]!].join(' → ')}`);
+    }
+    return undefined;
   }
-  if (cycles.length > 0) return false;
-  const graph = buildGraph({ graph: { nodes, edges: edges.map((e) => e.edge) } });
   const writers = new Map<string, NodeDef[]>();
-  for (const n of nodes) for (const f of new Set(n.writes)) if (scope.state[f]?.merge === 'set_once') writers.set(f, [...(writers.get(f) ?? []), n]);
+  for (const n of nodes) {
+    for (const f of new Set(n.writes)) {
+      if (scope.state[f]?.merge !== 'set_once') continue;
+      const list = writers.get(f);
+      if (list) list.push(n);
+      else writers.set(f, [n]);
+    }
+  }
   for (const [field, ws] of writers) {
     for (let i = 0; i < ws.length; i++) {
       for (let j = i + 1; j < ws.length; j++) {
         const a = ws[i]!;
         const b = ws[j]!;
-        if (graph.ancestors.get(a.id)!.includes(b.id) || graph.ancestors.get(b.id)!.includes(a.id)) continue;
+        if (isAncestor(graph, a.id, b.id) || isAncestor(graph, b.id, a.id)) continue;
         const index = valid[nodes.indexOf(b)]!.index;
         sink.at(['graph', 'nodes', index], `nodes ${JSON.stringify(a.id)} and ${JSON.stringify(b.id)} both write set_once field ${JSON.stringify(field)} but neither runs before the other; add an edge to order them`);
       }
     }
   }
-  return true;
+  return graph;
 }

@@ -4,7 +4,7 @@ import { warnWith, type InspectEnv } from './env.js';
 import { diffRuns } from './diff.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { locateRun } from './locate.js';
-import { isRunProcessAlive } from './pid.js';
+import { isRunProcessAlive } from '../log/liveness.js';
 import { renderDiffText } from './render-why-diff.js';
 import { summarize } from './summary.js';
 

@@ -2,7 +2,7 @@
 // Loaded lazily by cli/runs.ts.
 import type { InspectEnv } from './env.js';
 import { fmtDuration, table } from './format.js';
-import { isRunProcessAlive } from './pid.js';
+import { isRunProcessAlive } from '../log/liveness.js';
 import { listRuns, type RunListEntry } from './runs.js';
 
 /** `oe runs` rows for people. */

@@ -1,19 +1,11 @@
 // Where a workspace keeps its run logs (SPEC §1, §3), and the one way inspect/runs/diff turn a run id
 // into a file. A run id is parsed before it becomes a path (STYLE §3.7).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { runLogPath, runsDir } from '../log/paths.js';
 import { NotFoundError } from '../util/errors.js';
 import { parseRunId, type RunId } from '../util/ids.js';
 
-/** `<workspace>/.openexpertise/runs`: the directory holding `<runId>.jsonl` logs. */
-export function runsDir(workspace: string): string {
-  return join(workspace, '.openexpertise', 'runs');
-}
-
-/** The log file of a run id that is already parsed. Does not touch the file system. */
-export function logFile(workspace: string, runId: RunId): string {
-  return join(runsDir(workspace), `${runId}.jsonl`);
-}
+export { runsDir } from '../log/paths.js';
 
 /**
  * Parses a user-given run id and finds its log.
@@ -23,7 +15,7 @@ export function logFile(workspace: string, runId: RunId): string {
  */
 export function locateRun(workspace: string, raw: string): { runId: RunId; file: string } {
   const runId = parseRunId(raw);
-  const file = logFile(workspace, runId);
+  const file = runLogPath(workspace, runId);
   if (!existsSync(file)) throw new NotFoundError(`no run ${runId} in ${runsDir(workspace)} (oe runs lists the runs of this workspace; --workspace picks another)`);
   return { runId, file };
 }

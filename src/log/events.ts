@@ -74,6 +74,8 @@ export interface RunOptions {
   pid?: number;
   /** Host name of the machine executing the run (a pid means nothing elsewhere). */
   host?: string;
+  /** When that process started (`<boot id>:<ticks>` on Linux), so a reused pid is not taken for it. */
+  processStart?: string;
   [key: string]: Json | undefined;
 }
 

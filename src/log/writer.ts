@@ -1,6 +1,6 @@
 // Appends events to a run's log (SPEC §3): adds the envelope, writes each event whole with one
 // write call, and fsyncs after the events a crash must not lose. The only producer of envelopes.
-import { closeSync, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../util/clock.js';
 import type { RunId } from '../util/ids.js';
@@ -46,7 +46,7 @@ export class LogWriter {
   private pendingSync: Promise<void> | null = null;
   /** The latest fsync started (or settled). */
   private inFlight: Promise<void> = Promise.resolve();
-  private closed = false;
+  private isClosed = false;
 
   private constructor(opts: LogWriterOptions, fd: number) {
     this.file = opts.file;
@@ -76,7 +76,7 @@ export class LogWriter {
    * @throws {Error} when the writer is closed or the write fails (disk full): the run cannot go on.
    */
   append<P extends EventPayload>(payload: P): OeEvent & P {
-    if (this.closed) throw new Error(`log ${this.file} is closed`);
+    if (this.isClosed) throw new Error(`log ${this.file} is closed`);
     const { type, ...fields } = payload;
     const event = {
       v: LOG_FORMAT_VERSION,
@@ -93,11 +93,29 @@ export class LogWriter {
     return line.includes(REDACTED) ? (JSON.parse(line) as OeEvent & P) : event;
   }
 
+  /** True once the log is closed: nothing more can be appended. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** Waits for any pending fsync and closes the file. Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.inFlight;
-    this.closed = true;
+    if (this.isClosed) return;
+    await this.inFlight.then(noop, noop);
+    if (this.isClosed) return;
+    this.isClosed = true;
+    closeSync(this.fd);
+  }
+
+  /**
+   * fsyncs and closes the file at once, for a process about to exit (a second SIGINT): whatever an
+   * fsync in flight does, everything appended so far is durable when this returns. Idempotent.
+   * @throws {Error} when fsync fails.
+   */
+  closeSync(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    fsyncSync(this.fd);
     closeSync(this.fd);
   }
 

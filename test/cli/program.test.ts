@@ -5,27 +5,40 @@ import { buildProgram } from '../../src/cli/program.js';
 import type { CliProcess } from '../../src/cli/command.js';
 import { UsageError } from '../../src/util/errors.js';
 
-const { launchRun, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand } = vi.hoisted(() => ({
+const RUN = '01932f00-0000-7000-8000-000000000001';
+
+const { launchRun, withRunExecutor, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand } = vi.hoisted(() => ({
   launchRun: vi.fn(),
+  // No threads in a table test: the executor is a stand-in the mocked launchRun never uses.
+  withRunExecutor: vi.fn(async (_output: unknown, fn: (ex: unknown) => Promise<unknown>) => fn({ executor: 'executor' })),
   loadExperience: vi.fn(async (path: string) => ({ experience: { name: path }, dir: '/x', file: `/x/${path}.yaml`, sha256: 'h' })),
-  prepareResume: vi.fn(async () => ({ args: { prior: 1 }, source: { definitionSource: 'log' }, memo: new Map() })),
+  prepareResume: vi.fn(async () => ({ args: { prior: 1 }, source: { definitionSource: 'log' }, memo: new Map(), lineage: [RUN], live: () => undefined })),
   inspectCommand: vi.fn(),
   runsCommand: vi.fn(),
   diffCommand: vi.fn(),
 }));
 
-vi.mock('../../src/cli/launch.js', async (orig) => ({ ...(await orig<object>()), launchRun }));
+vi.mock('../../src/cli/launch.js', async (orig) => ({ ...(await orig<object>()), launchRun, withRunExecutor }));
 vi.mock('../../src/experience/load.js', () => ({ loadExperience }));
 vi.mock('../../src/cli/resume-source.js', () => ({ prepareResume }));
 vi.mock('../../src/inspect/cmd-inspect.js', () => ({ inspectCommand }));
 vi.mock('../../src/inspect/cmd-runs.js', () => ({ runsCommand }));
 vi.mock('../../src/inspect/cmd-diff.js', () => ({ diffCommand }));
 
-const RUN = '01932f00-0000-7000-8000-000000000001';
 
 function proc(): CliProcess {
   let code = 0;
-  return { argv: [], cwd: '/work', env: { OE_WORKSPACE: '/ws' }, isTTY: false, exitCode: () => code, setExitCode: (c) => void (code = c) };
+  return {
+    argv: [],
+    cwd: '/work',
+    env: { OE_WORKSPACE: '/ws' },
+    isTTY: false,
+    exitCode: () => code,
+    setExitCode: (c) => void (code = c),
+    exitNow: (c) => {
+      throw new Error(`exitNow(${c}) in a table test`);
+    },
+  };
 }
 async function oe(...argv: string[]): Promise<void> {
   await buildProgram(proc()).parseAsync(argv, { from: 'user' });
@@ -66,7 +79,7 @@ describe('oe resume', () => {
   it('merges --args over the prior args and passes --no-reload and --experience on', async () => {
     await oe('resume', RUN, '--no-reload', '--experience', 'e2', '--args', '{"b":2}');
     expect(prepareResume).toHaveBeenCalledWith(expect.anything(), expect.anything(), RUN, { experience: 'e2', reload: false });
-    expect(launchRun.mock.calls[0]![4]).toMatchObject({ args: { prior: 1, b: 2 }, resumedFrom: RUN });
+    expect(launchRun.mock.calls[0]![4]).toMatchObject({ args: { prior: 1, b: 2 }, executor: { executor: 'executor' }, resumed: { runId: RUN, lineage: [RUN] } });
   });
 
   it('refuses a run id that is not a UUID before touching anything', async () => {

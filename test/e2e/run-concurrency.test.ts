@@ -67,9 +67,10 @@ ${nodes}
 
 describe('oe run: determinism (SPEC §2.5)', () => {
   // Parallel branches whose sleeps shrink with their declaration index, so at high concurrency they
-  // finish in reverse order; a fan-out likewise; joins read what the branches wrote.
+  // finish in reverse order (the steps, 150 ms, dwarf a tool thread's start); a fan-out likewise;
+  // joins read what the branches wrote.
   const branches = [1, 2, 3, 4].map(
-    (i) => `    - { id: b${i}, kind: tool, impl: tools/trace.mjs, args: { sleep: ${(5 - i) * 40}, delta: { acc: [b${i}], lw: b${i}, seen_items: $.items }, edge: { from: b${i} } }, reads: [base], writes: [acc, lw, seen_items] }`,
+    (i) => `    - { id: b${i}, kind: tool, impl: tools/trace.mjs, args: { sleep: ${(5 - i) * 150}, delta: { acc: [b${i}], lw: b${i}, seen_items: $.items }, edge: { from: b${i} } }, reads: [base], writes: [acc, lw, seen_items] }`,
   );
   const YAML = `
 name: determinism

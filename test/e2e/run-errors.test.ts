@@ -203,7 +203,9 @@ graph:
     expect(eventsOf(r, 'node.failed', 'slow')[0]).toMatchObject({ willRetry: false, error: { name: 'TimeoutError', message: 'node slow timed out after 150 ms' } });
     const seen = ws.trace()[0]!;
     expect(seen.aborted).toEqual({ name: 'TimeoutError', message: 'node slow timed out after 150 ms' });
-    expect(seen.end - seen.start).toBeGreaterThanOrEqual(145);
+    // The timeout counts from the attempt's start, which includes importing the tool in its thread.
+    expect(seen.end - seen.start).toBeGreaterThanOrEqual(100);
+    expect(seen.end - seen.start).toBeLessThan(1000);
     expect(r.completed!.error).toMatchObject({ nodeId: 'slow', name: 'TimeoutError' });
   });
 
@@ -342,22 +344,22 @@ graph:
     - { from: leaky, to: later }
 `;
 
-  it('#2: fails the run, still ending the log with run.completed, when a tool throws in a callback after returning', async () => {
+  it('#8: a throw from a tool\'s callback after it returned keeps its result, warns naming the node, and touches no other node', async () => {
     const ws = experience(LEAKY, { 'tools/leak.mjs': `export default async () => { setTimeout(() => { throw new TypeError('late throw'); }, 30); return {}; };` });
     const r = await runChecked(ws, ['--concurrency', '2']);
-    expect(r.code).toBe(1);
-    expect(r.completed).toMatchObject({ status: 'failure', error: { name: 'TypeError', message: 'late throw' } });
-    // The node still running is aborted rather than waited for.
-    expect(eventsOf(r, 'node.failed', 'busy')[0]).toMatchObject({ error: { name: 'CancelledError', message: 'the run stopped after an uncaught TypeError: late throw' } });
-    expect(r.stderr).toContain('uncaught TypeError');
-    expect(r.stderr).toContain('late throw');
+    expect(r.code).toBe(0);
+    expect(r.completed).toMatchObject({ status: 'success', counts: { completed: 3, failed: 0 } });
+    expect(eventsOf(r, 'node.completed', 'busy')).toHaveLength(1);
+    expect(r.stderr).toMatch(/node leaky: uncaught exception TypeError: late throw, raised after its attempt ended/);
   });
 
-  it('#2: fails the run, still ending the log with run.completed, when a tool leaves a promise rejected and unhandled', async () => {
+  it('#8: a promise a tool left rejected fails that node only; a concurrent node finishes untouched', async () => {
     const ws = experience(LEAKY, { 'tools/leak.mjs': `export default async () => { Promise.reject(new RangeError('forgotten promise')); return {}; };` });
     const r = await runChecked(ws, ['--concurrency', '2']);
     expect(r.code).toBe(1);
-    expect(r.completed).toMatchObject({ status: 'failure', error: { name: 'RangeError', message: 'forgotten promise' } });
-    expect(eventsOf(r, 'node.completed', 'busy')).toEqual([]);
+    expect(eventsOf(r, 'node.failed', 'leaky')[0]).toMatchObject({ error: { name: 'RangeError', message: expect.stringContaining('node leaky: unhandled rejection RangeError: forgotten promise') } });
+    expect(r.completed).toMatchObject({ status: 'failure', error: { nodeId: 'leaky', name: 'RangeError' } });
+    expect(eventsOf(r, 'node.completed', 'busy')).toHaveLength(1);
+    expect(eventsOf(r, 'node.started', 'later')).toEqual([]);
   });
 });

@@ -204,7 +204,7 @@ graph:
     - id: each
       kind: tool
       impl: tools/tag.mjs
-      args: { sleep: 60 }
+      args: { sleep: 240 }
       writes: [tagged]
       for_each: { source: $.items, concurrency: 2 }
     - { id: after, kind: tool, impl: tools/trace.mjs, reads: [tagged], writes: [] }
@@ -212,7 +212,8 @@ graph:
     - { from: list, to: each }
     - { from: each, to: after }
 `;
-  // Later items finish first, so completion order is not index order.
+  // Later items finish first, so completion order is not index order (the steps dwarf a tool
+  // thread's start).
   const TAG = `
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -307,7 +308,7 @@ state:
 graph:
   nodes:
     - { id: root, kind: tool, impl: tools/trace.mjs, args: { edge: 0 } }
-    - { id: left, kind: tool, impl: tools/trace.mjs, args: { sleep: 150, delta: { parts: [left] }, edge: L }, writes: [parts] }
+    - { id: left, kind: tool, impl: tools/trace.mjs, args: { sleep: 500, delta: { parts: [left] }, edge: L }, writes: [parts] }
     - { id: right, kind: tool, impl: tools/trace.mjs, args: { sleep: 20, delta: { parts: [right] }, edge: R }, writes: [parts] }
     - { id: join, kind: tool, impl: tools/trace.mjs, reads: [parts] }
   edges:

@@ -1,4 +1,4 @@
-// The memo is a projection of the prior log (SPEC §3.2 (5)); resume tests seed it (STYLE §4).
+// The memo is a projection of the resume chain's logs (SPEC §3.2 (5), issue #8 §1); resume tests seed it (STYLE §4).
 import { describe, expect, it } from 'vitest';
 import { buildMemo, memoKey } from '../../src/engine/memo.js';
 import type { InputHash, NodeId, RunId } from '../../src/util/ids.js';
@@ -13,7 +13,7 @@ const id = (s: string) => s as NodeId;
 describe('buildMemo', () => {
   it('keys every completed node by id and input hash, with the run that executed it', () => {
     const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('a', { inputHash: 'ha' }).completed('a', { inputHash: 'ha', durationMs: 40, output: { edge_output: 1 } });
-    const memo = buildMemo(log.events);
+    const memo = buildMemo([log.events]);
     expect(memo.get(memoKey(id('a'), undefined, h('ha')))).toEqual({ output: { state_delta: {}, edge_output: 1 }, fromRunId: PRIOR, durationMs: 40 });
     expect(memo.get(memoKey(id('a'), undefined, h('other')))).toBeUndefined();
   });
@@ -22,12 +22,12 @@ describe('buildMemo', () => {
     const log = new LogBuilder({ runId: PRIOR })
       .started(exp, { resumedFrom: ORIGIN })
       .push('node.cached', { nodeId: id('a'), inputHash: h('ha'), output: { state_delta: {}, edge_output: null }, fromRunId: ORIGIN, savedDurationMs: 900 });
-    expect(buildMemo(log.events).get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 900 });
+    expect(buildMemo([log.events]).get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 900 });
   });
 
   it('leaves out failed nodes', () => {
     const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('a', { inputHash: 'ha' }).failed('a');
-    expect(buildMemo(log.events).size).toBe(0);
+    expect(buildMemo([log.events]).size).toBe(0);
   });
 
   it('keeps for_each iterations one by one, and drops the aggregate when an iteration failed', () => {
@@ -39,7 +39,7 @@ describe('buildMemo', () => {
       .nodeStarted('b', { index: 1, inputHash: 'i1' })
       .failed('b', { index: 1 })
       .completed('b', { inputHash: 'hb' });
-    const memo = buildMemo(log.events);
+    const memo = buildMemo([log.events]);
     expect(memo.has(memoKey(id('b'), 0, h('i0')))).toBe(true);
     expect(memo.has(memoKey(id('b'), 1, h('i1')))).toBe(false);
     expect(memo.has(memoKey(id('b'), undefined, h('hb')))).toBe(false);
@@ -47,6 +47,26 @@ describe('buildMemo', () => {
 
   it('keeps the aggregate of a fan-out whose iterations all completed', () => {
     const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 0 }).completed('b', { inputHash: 'hb' });
-    expect(buildMemo(log.events).has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
+    expect(buildMemo([log.events]).has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
+  });
+
+  it('#8: holds what every run of the resume chain completed, nearest first', () => {
+    // ORIGIN completed a and b; PRIOR (a resume of ORIGIN, interrupted) restored only a.
+    const origin = new LogBuilder({ runId: ORIGIN }).started(exp).executes('a', { inputHash: 'ha' }).executes('b', { inputHash: 'hb', durationMs: 70 });
+    const prior = new LogBuilder({ runId: PRIOR })
+      .started(exp, { resumedFrom: ORIGIN })
+      .push('node.cached', { nodeId: id('a'), inputHash: h('ha'), output: { state_delta: {}, edge_output: 'near' }, fromRunId: ORIGIN });
+    const memo = buildMemo([prior.events, origin.events]);
+    expect(memo.get(memoKey(id('b'), undefined, h('hb')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 70 });
+    // The nearer log's entry wins for the same key.
+    expect(memo.get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, output: { edge_output: 'near' } });
+  });
+
+  it('#8: keeps an aggregate a farther run completed even when a nearer one failed an iteration', () => {
+    const origin = new LogBuilder({ runId: ORIGIN }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 0, inputHash: 'i0' }).completed('b', { inputHash: 'hb' });
+    const prior = new LogBuilder({ runId: PRIOR }).started(exp, { resumedFrom: ORIGIN }).nodeStarted('b', { inputHash: 'hb2' }).nodeStarted('b', { index: 0, inputHash: 'j0' }).failed('b', { index: 0 });
+    const memo = buildMemo([prior.events, origin.events]);
+    expect(memo.has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
+    expect(memo.has(memoKey(id('b'), 0, h('i0')))).toBe(true);
   });
 });
