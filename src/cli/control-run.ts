@@ -1,5 +1,4 @@
 // Finds the live process of a run from its log and signals it.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { runLogPath, runsDir } from '../log/paths.js';
 import type { RunStatus } from '../log/events.js';
@@ -9,6 +8,7 @@ import { sleep } from '../util/clock.js';
 import { NotFoundError, OeError } from '../util/errors.js';
 import type { RunId } from '../util/ids.js';
 import { existsSync } from 'node:fs';
+import { isRunProcessAlive } from '../log/liveness.js';
 
 /** The run is not live: it ended, crashed, or runs on another machine. Exit 1. */
 export class RunNotLiveError extends OeError {}
@@ -19,20 +19,6 @@ export interface SignalResult {
   pid: number;
   signal: 'SIGUSR2' | 'SIGTERM';
   status?: RunStatus;
-}
-
-function isOeProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // Linux: make sure the pid was not reused by some other program.
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('oe');
-  } catch {
-    return true; // no /proc (macOS): the liveness check above is all there is
-  }
 }
 
 /**
@@ -49,7 +35,7 @@ export async function signalRun(workspace: string, runId: RunId, action: 'pause'
   const pid = state.options?.pid;
   if (pid === undefined) throw new RunNotLiveError(`run ${runId} did not record its process id, so it cannot be signalled`);
   if (state.options?.host && state.options.host !== hostname()) throw new RunNotLiveError(`run ${runId} runs on host ${state.options.host}, not on this one`);
-  if (!isOeProcess(pid)) throw new RunNotLiveError(`run ${runId} is not live: its process ${pid} is gone (the run crashed; resume it with oe resume ${runId})`);
+  if (!isRunProcessAlive(state.options)) throw new RunNotLiveError(`run ${runId} is not live: its process ${pid} is gone (the run crashed; resume it with oe resume ${runId})`);
   const signal = action === 'pause' ? 'SIGUSR2' : 'SIGTERM';
   process.kill(pid, signal);
   const result: SignalResult = { runId, pid, signal };
