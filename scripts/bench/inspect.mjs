@@ -13,6 +13,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeSection } from './report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Run id of the generated log (UUIDv7 shape). */
@@ -128,6 +129,10 @@ async function main() {
     const rss = Math.max(...runs.map((r) => r.maxRssBytes ?? 0));
     console.log(`oe inspect --json: ${runs.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')} (best ${(best / 1000).toFixed(2)} s, ${Math.round(log.events / (best / 1000)).toLocaleString('en-US')} events/s)`);
     console.log(`peak RSS: ${(rss / 1024 / 1024).toFixed(1)} MiB (limit in issue #5: 300 MB)`);
+    writeSection('inspect', [
+      { workload: `oe inspect --json of a ${log.events.toLocaleString('en-US')}-event log`, target: '', measured: `${(best / 1000).toFixed(2)} s, ${Math.round(log.events / (best / 1000)).toLocaleString('en-US')} events/s` },
+      { workload: 'its peak RSS', target: '≤ 300 MB (issue #5)', measured: `${(rss / 1024 / 1024).toFixed(1)} MiB`, met: rss / 1024 / 1024 <= 300 },
+    ]);
     console.log(`summary: status ${view.status}, ${view.eventCount.toLocaleString('en-US')} events, review ${view.nodes[1].iterations.total.toLocaleString('en-US')} items, ${view.totals.inputTokens.toLocaleString('en-US')} input tokens`);
   } finally {
     rmSync(ws, { recursive: true, force: true });

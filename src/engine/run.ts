@@ -45,7 +45,7 @@ export interface RunParams {
   /** Values never to write to the log. */
   secrets: string[];
   /** Called with each event after it is appended and folded (the console). */
-  onEvent(event: OeEvent): void;
+  onEvent(event: OeEvent, state: Readonly<RunState>): void;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
 }
 
@@ -94,7 +94,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       throw failed(e);
     }
     evolve(state, event);
-    p.onEvent(event);
+    p.onEvent(event, state);
     if (!durable) return Promise.resolve(event);
     return writer.sync().then(
       () => event,

@@ -58,39 +58,6 @@ describe('oe resume: dataset files', () => {
 });
 
 describe('oe resume: for_each', () => {
-  it('caches iterations one by one: after one item of the source changed, only that iteration executes', async () => {
-    const fx = fresh(fanOut([1, 2, 3, 4]));
-    const run = await runExp(fx);
-    expect(sorted(takeExecutions(fx.exp))).toEqual(['each[0]', 'each[1]', 'each[2]', 'each[3]', 'sum']);
-
-    writeFileSync(join(fx.exp, 'items.json'), JSON.stringify([1, 2, 5, 4]));
-    const res = await resumeRun(fx, run.runId);
-    expect(takeExecutions(fx.exp)).toEqual(['each[2]', 'sum']);
-    expect(sorted(unitsWith(res.events, 'node.cached'))).toEqual(['each[0]', 'each[1]', 'each[3]']);
-    expect(nodesWith(res.events, 'node.completed')).toEqual(['each', 'load', 'sum']);
-    expect(res.finalState).toEqual(fanOutState([1, 2, 5, 4]));
-    expect(eventsOf(res.events, 'node.completed', 'each').find((e) => !e.iteration)!.output).toEqual({
-      state_delta: { results: fanOutState([1, 2, 5, 4]).results },
-      edge_output: [1, 2, 5, 4],
-    });
-  });
-
-  it('after one iteration failed and was fixed, executes only that iteration and what follows; array_append is not duplicated', async () => {
-    const fx = fresh(fanOut([1, 2, 3, 4]));
-    writeFileSync(join(fx.exp, 'fail-each-1'), '');
-    const failed = await runExp(fx);
-    expect(failed.last.status).toBe('failure');
-    expect(sorted(takeExecutions(fx.exp))).toEqual(['each[0]', 'each[1]', 'each[2]', 'each[3]']);
-    expect(unitsWith(failed.events, 'node.failed')).toEqual(['each[1]', 'each']);
-
-    rmSync(join(fx.exp, 'fail-each-1'));
-    const res = await resumeRun(fx, failed.runId);
-    expectSuccess(res);
-    expect(takeExecutions(fx.exp)).toEqual(['each[1]', 'sum']);
-    expect(sorted(unitsWith(res.events, 'node.cached'))).toEqual(['each[0]', 'each[2]', 'each[3]', 'load']);
-    expect(res.finalState).toEqual(fanOutState([1, 2, 3, 4]));
-  });
-
   it('caches iterations one by one in a resume of a resume whose fan-out was restored whole', async () => {
     const fx = fresh(fanOut([1, 2, 3, 4]));
     const run = await runExp(fx);
