@@ -2,7 +2,8 @@
 // → evolve, until the scheduler says the run is over. Whatever happens — a failing node, a cancel,
 // a bug here — the log ends with run.completed.
 import { join } from 'node:path';
-import type { EventPayload, ExperienceRef, OeEvent, RunCompletedPayload, RunCounts, RunOptions, RunStatus } from '../log/events.js';
+import type { EventPayload, ExperienceRef, OeEvent, RunCompletedPayload, RunCounts, RunOptions, RunStatus, Usage } from '../log/events.js';
+import { usageTotal } from '../log/usage.js';
 import { evolve, initialState, type RunState } from '../log/fold.js';
 import { isDurable, LogWriter } from '../log/writer.js';
 import type { LlmSettings, NodeLogger } from '../nodes/runner.js';
@@ -183,8 +184,8 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
 /** The run.completed payload: counts by node status, LLM totals, and the first fatal error in the log. */
 function completion(p: RunParams, state: RunState, status: RunStatus, durationMs: number, internalError?: Error): RunCompletedPayload {
   const counts: RunCounts = { completed: 0, cached: 0, failed: 0, skipped: 0 };
-  const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
-  let spent = false;
+  const spent: Usage[] = [];
+  const saved: Usage[] = [];
   let error: RunCompletedPayload['error'];
   let errorSeq = Infinity;
   for (const id of p.plan.graph.order) {
@@ -197,15 +198,8 @@ function completion(p: RunParams, state: RunState, status: RunStatus, durationMs
       errorSeq = n.endedSeq ?? Infinity;
     }
     for (const u of [n, ...n.iterations.values()]) {
-      for (const spentOn of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) {
-        if (!spentOn) continue;
-        spent = true;
-        usage.inputTokens += spentOn.inputTokens;
-        usage.outputTokens += spentOn.outputTokens;
-        usage.cacheReadTokens += spentOn.cacheReadTokens ?? 0;
-        usage.cacheWriteTokens += spentOn.cacheWriteTokens ?? 0;
-        usage.costUsd += spentOn.costUsd ?? 0;
-      }
+      for (const spentOn of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) if (spentOn) (spentOn.replayed ? saved : spent).push(spentOn);
+      if (u.status === 'cached' && u.savedUsage) saved.push(u.savedUsage);
     }
   }
   if (p.control.failure) error = errorRecord(p.control.failure);
@@ -215,7 +209,17 @@ function completion(p: RunParams, state: RunState, status: RunStatus, durationMs
     status,
     durationMs,
     counts,
-    ...(spent ? { usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e6) / 1e6 } } : {}),
+    ...usageFields(spent, saved),
     ...(error ? { error } : {}),
+  };
+}
+
+/** run.completed's `usage` (spent) and `saved` (memo restores and replayed answers), issue #15. */
+function usageFields(spent: Usage[], saved: Usage[]): Pick<RunCompletedPayload, 'usage' | 'saved'> {
+  const usage = usageTotal(spent);
+  const savedTotal = usageTotal(saved);
+  return {
+    ...(usage ? { usage } : {}),
+    ...(savedTotal ? { saved: { ...savedTotal, replayedRequests: saved.filter((u) => u.replayed).reduce((k, u) => k + (u.requests ?? 1), 0) } } : {}),
   };
 }

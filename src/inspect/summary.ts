@@ -120,12 +120,13 @@ function addUsage(t: TokenTotals, u: Pick<Usage, 'inputTokens' | 'outputTokens' 
 
 /** What a unit spent: its successful execution's usage plus its failed attempts' (fold `failedUsage`). */
 function spentOf(u: UnitState): Usage[] {
-  return [u.usage, u.failedUsage].filter((x): x is Usage => x !== undefined);
+  return [u.usage, u.failedUsage].filter((x): x is Usage => x !== undefined && !x.replayed);
 }
 
 /** What a cached unit's original execution spent. */
 function savedOf(u: UnitState): Usage[] {
-  return u.savedUsage ? [u.savedUsage] : [];
+  // Issue #15: answers from a --replay recording were not spent either.
+  return [u.savedUsage, ...[u.usage, u.failedUsage].filter((x) => x?.replayed)].filter((x): x is Usage => x !== undefined);
 }
 
 /**

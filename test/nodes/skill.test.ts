@@ -57,8 +57,8 @@ describe('skill node', () => {
     fake.enqueue(toolReply('submit_result', { summary: 42 }), toolReply('submit_result', { summary: 'fine' }));
     const out = await runner.run(skillNode(), input, ctx());
     expect(out.state_delta).toEqual({ summary: 'fine' });
-    expect(fake.messageRequests[0]!.body.tools[0].input_schema).toEqual({ type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] });
-    expect(fake.messageRequests[1]!.body.messages[2].content[0].content).toContain('$.summary: must be string (got integer)');
+    expect(fake.messageRequests[0]!.body.tools[0]).toMatchObject({ strict: true, input_schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false } });
+    expect(fake.messageRequests[1]!.body.messages[2].content[0].content).toContain('$.summary: Instance type "number" is invalid. Expected "string"');
   });
 
   it('fails clearly on a SKILL.md with an empty body, before any request', async () => {
