@@ -315,7 +315,15 @@ describe('experiences/review-diff', () => {
     const iterations = (id: string) => ofType(events, 'node.completed').filter((e) => e['nodeId'] === id && e['iteration'] !== undefined);
     expect(iterations('review')).toHaveLength(3);
     expect(iterations('verify')).toHaveLength(10);
-    expect(ofType(events, 'run.completed')[0]).toMatchObject({ status: 'success', usage: { costUsd: expect.any(Number) } });
+    // #15 §5: a replayed run spends nothing; what the recording cost counts as saved.
+    const done = ofType(events, 'run.completed')[0]!;
+    expect(done).toMatchObject({ status: 'success', saved: { costUsd: expect.any(Number), replayedRequests: 13 } });
+    expect(done['usage']).toBeUndefined();
+    // #15 §4/§7: the recording holds the new request shapes: strict tools and cache_control on the shared prefix.
+    const rec = readdirSync(join(REPO_ROOT, 'experiences/review-diff/recording')).map((f) => JSON.parse(readFileSync(join(REPO_ROOT, 'experiences/review-diff/recording', f), 'utf8')));
+    expect(rec.every((r) => r.request.tools[0].strict === true)).toBe(true);
+    expect(rec.filter((r) => Array.isArray(r.request.messages[0].content) && r.request.messages[0].content[0].cache_control?.type === 'ephemeral')).toHaveLength(10); // verify's
+    expect(rec.some((r) => r.response.usage.cache_read_input_tokens > 0)).toBe(true);
     const review = readFileSync(out, 'utf8');
     expect(review).toContain('**Risk: high**');
     expect(review).toContain('### Path traversal in GET /files/:name');
