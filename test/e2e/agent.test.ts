@@ -208,6 +208,10 @@ describe('oe run with agent nodes', () => {
       fromRunId: runId,
       savedUsage: { inputTokens: 500, outputTokens: 50, model: 'claude-sonnet-5-5' },
     });
+    // #15 §5: the resume's summary says what the memo saved, and that nothing was spent.
+    const done = ofType(events, 'run.completed')[0]!;
+    expect(done['saved']).toMatchObject({ inputTokens: 500, outputTokens: 50, costUsd: 0.0015, replayedRequests: 0 });
+    expect(done['usage']).toBeUndefined();
     expectNoKeyAnywhere(again.stdout, again.stderr);
   });
 
