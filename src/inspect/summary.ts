@@ -14,6 +14,8 @@ export interface TokenTotals {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  /** Issue #15: some summed usage had no price, so `costUsd` is too low (never a silent 0). */
+  incomplete?: true;
 }
 
 /** How a node's result came about in this run. */
@@ -116,6 +118,8 @@ function addUsage(t: TokenTotals, u: Pick<Usage, 'inputTokens' | 'outputTokens' 
   t.inputTokens += u.inputTokens;
   t.outputTokens += u.outputTokens;
   if (u.costUsd !== null && u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
+  else t.incomplete = true;
+  if ('incomplete' in u && u.incomplete) t.incomplete = true;
 }
 
 /** What a unit spent: its successful execution's usage plus its failed attempts' (fold `failedUsage`). */

@@ -151,6 +151,9 @@ describe('oe run with agent nodes', () => {
     const events = readEvents(runLogs(ws)[0]!);
     expect(ofType(events, 'node.completed').find((e) => e['nodeId'] === 'write')).toMatchObject({ usage: { model: 'claude-unknown-9', costUsd: null } });
     expect(ofType(events, 'run.completed')[0]).toMatchObject({ usage: { inputTokens: 10, outputTokens: 5, costUsd: 0, incomplete: true } });
+    const inspect = await runOe(['inspect', events[0]!['runId'] as string, '--json'], { cwd: ws, env: {} });
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(JSON.parse(inspect.stdout.trim().split('\n').at(-1)!)).toMatchObject({ totals: { inputTokens: 10, costUsd: null, incomplete: true } });
   });
 
   it('fails the node when 500s outlast --llm-max-retries, with one node.retrying per retry', async () => {

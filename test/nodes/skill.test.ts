@@ -72,4 +72,14 @@ describe('skill node', () => {
     const c = nodeContext({ baseURL: fake.baseURL }, { experienceDir: dir });
     await expect(runner.run(skillNode(), input, c)).rejects.toThrow(/ANTHROPIC_API_KEY/);
   });
+
+  it('#15: with prompt_cache marks the SKILL.md body (the system prompt) as the cached prefix, and takes effort', async () => {
+    writeFileSync(join(dir, 'SKILL.md'), 'Summarize the notes.');
+    fake.enqueue(textReply('done'));
+    await runner.run(skillNode({ prompt_cache: '1h', effort: 'high' }), input, ctx());
+    const body = fake.messageRequests[0]!.body;
+    expect(body.system).toEqual([{ type: 'text', text: 'Summarize the notes.', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: canonicalJson(input) }] }]);
+    expect(body.output_config).toEqual({ effort: 'high' });
+  });
 });
