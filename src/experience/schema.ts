@@ -97,7 +97,7 @@ const maxRetries = z.number().int().min(0).max(20).optional().describe('Retries 
 const requestTimeout = durationSchema.optional().describe('Timeout of one LLM HTTP request: ms or "30s" / "5m" (default: --llm-timeout, else the SDK default).');
 const effort = z.enum(['low', 'medium', 'high', 'xhigh', 'max']).optional().describe('How much effort the model puts into its answer (the API\'s output_config.effort); which levels a model takes is in the model table.');
 const promptCache = z
-  .union([z.boolean(), z.enum(['5m', '1h'])])
+  .union([z.boolean(), z.enum(['5m', '1h'])], { error: 'prompt_cache must be true, false, "5m" or "1h"' })
   .optional()
   .describe('Prompt caching: mark the stable prefix (system prompt, and the prompt up to its first {{$item}}/{{$index}}) with cache_control; true or "5m" for 5-minute entries, "1h" for 1-hour ones.');
 const implPath = (what: string) => z.string().min(1).describe(`${what}, relative to the experience directory.`);

@@ -275,6 +275,14 @@ describe('oe run with agent nodes', () => {
     expect(msgs(haiku.stderr)).toEqual([expect.stringMatching(/warning: node "write": model claude-haiku-4-5 does not take effort/)]);
   });
 
+  it('#15: oe validate rejects a bad prompt_cache or effort with line:col (exit 2)', async () => {
+    writeExperience({ agentExtra: '\n      prompt_cache: 2h\n      effort: extreme' });
+    const r = await runOe(['validate', 'exp'], { cwd: ws, env: {} });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/experience\.yaml:\d+:21: node \\"write\\": prompt_cache must be true, false, \\"5m\\" or \\"1h\\"/);
+    expect(r.stdout + r.stderr).toMatch(/experience\.yaml:\d+:15: node \\"write\\": effort must be one of low, medium, high, xhigh, max/);
+  });
+
   it('oe validate rejects an unknown {{placeholder}} in an agent prompt', async () => {
     const dir = writeExperience();
     writeFileSync(join(dir, 'prompt.md'), 'About {{topic}} and {{missing_field}}.\n');
