@@ -16,8 +16,9 @@
 //   provider announcements, which agree; the stored pricing page predates them).
 // - Dated snapshot ids (claude-sonnet-4-20250514, claude-opus-4-20250514, claude-opus-4-1-20250805,
 //   claude-haiku-4-5-20251001, …) and the `-0` aliases are priced like their model (baseModelId).
-// - Claude Mythos Preview has no row: only third-party reports of its input/output price exist and no
-//   cache rates, so its cost is reported as unknown.
+// - Claude Mythos Preview (research preview, Project Glasswing): $25 input / $125 output as reported
+//   at its announcement (2026-04-07; several reports agree, no stored Anthropic page lists it); its
+//   cache rates follow the pricing page's standard multipliers (1.25× / 2× writes, 0.1× hits).
 // - OpenAI (https://developers.openai.com/api/docs/pricing, via price-tracker notes of 2026-09-22 and
 //   2026-09-29): gpt-6.1-sol $2 / $0.10 cached / $10 (above 272K prompt tokens $4 / $0.20 / $15),
 //   gpt-6-sol $2 / $0.20 / $10, gpt-6-luna $0.10 / $0.01 / $0.50. OpenAI has no cache-write charge
@@ -55,6 +56,7 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
   'claude-mythos-5-1': p(10, 12.5, 20, 0.25, 50),
   'claude-fable-5': p(10, 12.5, 20, 1, 50),
   'claude-mythos-5': p(10, 12.5, 20, 1, 50),
+  'claude-mythos-preview': p(25, 31.25, 50, 2.5, 125),
   'claude-opus-5-5': p(4, 5, 8, 0.2, 20),
   'claude-opus-5': p(5, 6.25, 10, 0.5, 25),
   'claude-opus-4-8': p(5, 6.25, 10, 0.5, 25),
