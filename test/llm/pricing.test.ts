@@ -28,6 +28,16 @@ describe('requestCostUsd', () => {
     expect(requestCostUsd('claude-fable-5-2', { ...zero, inputTokens: 1_000_000, cacheReadTokens: 1_000_000, outputTokens: 1_000_000 })).toBe(8 + 0.2 + 40);
   });
 
+  it('#15: prices every model id of @anthropic-ai/sdk 1.11.0 (its Model type) and the dated Claude 4 snapshots', () => {
+    const ids = [
+      'claude-fable-5-2', 'claude-mythos-5-2', 'claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-fable-5-1', 'claude-opus-5-5', 'claude-mythos-5-1',
+      'claude-sonnet-5', 'claude-fable-5', 'claude-mythos-5', 'claude-opus-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-mythos-preview',
+      'claude-opus-4-6', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'claude-opus-4-5', 'claude-opus-4-5-20251101',
+      'claude-sonnet-4-5', 'claude-sonnet-4-5-20250929', 'claude-sonnet-4-20250514', 'claude-opus-4-20250514', 'claude-opus-4-1-20250805', 'claude-sonnet-4-0', 'claude-opus-4-0',
+    ];
+    expect(ids.filter((id) => requestCostUsd(id, { ...zero, inputTokens: 1 }) === null)).toEqual([]);
+  });
+
   it('#15: has a price for every model of the model table', () => {
     expect(Object.keys(MODELS).filter((m) => PRICES[m] === undefined)).toEqual([]);
   });
