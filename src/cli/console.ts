@@ -23,7 +23,7 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
     case 'node.started':
       return { level: 'debug', text: `… ${label(e)} started (attempt ${e.attempt}, input ${e.inputHash})` };
     case 'node.completed': {
-      const u = e.usage ? ` · ${e.usage.inputTokens}+${e.usage.outputTokens} tokens${e.usage.costUsd !== null ? ` · $${e.usage.costUsd.toFixed(4)}` : ''}` : '';
+      const u = e.usage ? ` · ${e.usage.inputTokens}+${e.usage.outputTokens} tokens${e.usage.costUsd !== null ? ` · $${e.usage.costUsd.toFixed(4)}` : ' · cost unknown'}${e.usage.replayed ? ' (replayed, not spent)' : ''}` : '';
       return { level: e.iteration ? 'debug' : 'info', text: `✔ ${label(e)} ${formatDuration(e.durationMs)}${u}` };
     }
     case 'node.cached':
@@ -34,17 +34,18 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
         text: `✖ ${label(e)} attempt ${e.attempt} failed: ${e.error.name}: ${e.error.message}${e.willRetry ? ' — retrying' : ''}`,
       };
     case 'node.retrying':
-      return { level: 'warn', text: `↻ ${label(e)} LLM request retried in ${formatDuration(e.waitMs)} (${e.status ?? 'no response'}: ${e.reason})` };
+      return { level: 'warn', text: `↻ ${label(e)} LLM request retry${e.retry ? ` ${e.retry}` : ''} after ${formatDuration(e.waitMs)} (${e.status ?? 'no response'}: ${e.reason})` };
     case 'node.skipped':
       return { level: 'info', text: `⤼ ${e.nodeId} skipped: ${e.reason}` };
     case 'run.paused':
       return { level: 'warn', text: `⏸ paused (${e.reason}); pending: ${e.pending.join(', ') || 'none'}` };
     case 'run.completed': {
       const c = e.counts;
-      const cost = e.usage ? ` · ${e.usage.inputTokens + e.usage.outputTokens} tokens · $${e.usage.costUsd.toFixed(4)}` : '';
+      const cost = e.usage ? ` · ${e.usage.inputTokens + e.usage.outputTokens} tokens · $${e.usage.costUsd.toFixed(4)}${e.usage.incomplete ? ' + unpriced models' : ''}` : '';
+      const saved = e.saved ? ` · saved ${e.saved.inputTokens + e.saved.outputTokens} tokens · $${e.saved.costUsd.toFixed(4)}${e.saved.incomplete ? ' + unpriced models' : ''}` : '';
       return {
         level: e.status === 'success' ? 'info' : 'error',
-        text: `■ ${e.status} in ${formatDuration(e.durationMs)} — ${c.completed} completed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${cost}${e.error ? `\n  ${e.error.nodeId ? `${e.error.nodeId}: ` : ''}${e.error.name}: ${e.error.message}` : ''}`,
+        text: `■ ${e.status} in ${formatDuration(e.durationMs)} — ${c.completed} completed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${cost}${saved}${e.error ? `\n  ${e.error.nodeId ? `${e.error.nodeId}: ` : ''}${e.error.name}: ${e.error.message}` : ''}`,
       };
     }
     default:

@@ -40,7 +40,7 @@ export function addRunFlags(cmd: Command): Command {
   return cmd
     .option('--args <json>', 'run args as a JSON object, checked against the experience\'s inputs')
     .option('--concurrency <n>', 'nodes running at once (default: runtime.concurrency, else 1)')
-    .option('--llm <provider>', 'LLM provider for agent and skill nodes', 'anthropic')
+    .option('--llm <provider>', 'LLM provider for agent and skill nodes: anthropic or openai (default: anthropic if ANTHROPIC_API_KEY is set, else openai if OPENAI_API_KEY is set, else anthropic)')
     .option('--record <dir>', 'record every LLM request/response pair into <dir>')
     .option('--replay <dir>', 'answer LLM requests from recordings in <dir>, with no network')
     .option('--llm-max-retries <n>', 'retries of an LLM request after 429/5xx/timeouts (default 2)')
@@ -66,7 +66,7 @@ export function parseArgsFlag(text: string | undefined): { [name: string]: Json 
 }
 
 /** Providers `--llm` accepts. */
-const PROVIDERS = ['anthropic'];
+const PROVIDERS = ['anthropic', 'openai'];
 
 /** Names of environment variables whose values are secrets (SPEC §3). */
 const SECRET_NAME = /(^|_)(KEY|TOKEN|SECRET)$/i;
@@ -83,18 +83,21 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
  * @throws {UsageError} for an unknown provider or a bad number.
  */
 export async function llmSettings(flags: RunFlags, g: Globals): Promise<LlmSettings> {
-  const provider = flags.llm ?? 'anthropic';
+  // Issue #10 §5, OpenExpertise's rule: without --llm, Anthropic if its key is set, else OpenAI if its key is set.
+  const provider = flags.llm ?? (!g.env.ANTHROPIC_API_KEY && g.env.OPENAI_API_KEY ? 'openai' : 'anthropic');
   if (!PROVIDERS.includes(provider)) throw new UsageError(`--llm must be one of ${PROVIDERS.join(', ')}, not ${JSON.stringify(provider)}`);
   if (flags.record && flags.replay) throw new UsageError('--record and --replay cannot be used together');
-  const { DEFAULT_MODEL } = await import('../llm/models.js');
+  const { DEFAULT_MODEL, DEFAULT_OPENAI_MODEL } = await import('../llm/models.js');
+  const openai = provider === 'openai';
+  const [keyVar, urlVar] = openai ? (['OPENAI_API_KEY', 'OPENAI_BASE_URL'] as const) : (['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL'] as const);
   const maxRetries = flags.llmMaxRetries === undefined ? undefined : parseNonNegativeInt('--llm-max-retries', flags.llmMaxRetries);
   const timeout = parsePositiveInt('--llm-timeout', flags.llmTimeout);
   const { resolve } = await import('node:path');
   return {
     provider,
-    defaultModel: g.env.OE_ANTHROPIC_MODEL || DEFAULT_MODEL,
-    ...(g.env.ANTHROPIC_API_KEY ? { apiKey: g.env.ANTHROPIC_API_KEY } : {}),
-    ...(g.env.ANTHROPIC_BASE_URL ? { baseURL: g.env.ANTHROPIC_BASE_URL } : {}),
+    defaultModel: openai ? g.env.OE_OPENAI_MODEL || DEFAULT_OPENAI_MODEL : g.env.OE_ANTHROPIC_MODEL || DEFAULT_MODEL,
+    ...(g.env[keyVar] ? { apiKey: g.env[keyVar] } : {}),
+    ...(g.env[urlVar] ? { baseURL: g.env[urlVar] } : {}),
     ...(flags.record ? { recordDir: resolve(g.cwd, flags.record) } : {}),
     ...(flags.replay ? { replayDir: resolve(g.cwd, flags.replay) } : {}),
     ...(maxRetries !== undefined ? { maxRetries } : {}),
@@ -184,6 +187,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   const llm = await llmSettings(flags, g);
   executor.setLlm(llm);
   tools.resize(maxToolAttempts(experience, concurrency));
+  await (await import('./llm-warnings.js')).printLlmWarnings(output, experience, llm, req.source.file ? { file: req.source.file, label: workspacePath(g.cwd, req.source.file) } : undefined);
 
   const [{ executeRun }, { createHasher }, { RunControl }, { seedState }, { claimRun }] = await Promise.all([
     import('../engine/run.js'),

@@ -17,6 +17,8 @@ export const register: Register = (program: Command, proc: CliProcess) => {
       const { name, version } = loaded.experience;
       const nodes = loaded.experience.graph.nodes.length;
       const file = relative(globals.cwd, loaded.file) || loaded.file;
+      const [{ llmSettings }, { printLlmWarnings }] = await Promise.all([import('./launch.js'), import('./llm-warnings.js')]);
+      await printLlmWarnings(output, loaded.experience, await llmSettings({}, globals), { file: loaded.file, label: file });
       if (output.format === 'json') output.out.info({ name, version, nodes, file }, 'valid');
       else output.out.info(`✓ ${file}: ${name}@${version}, ${nodes} node${nodes === 1 ? '' : 's'}`);
     });

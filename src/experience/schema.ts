@@ -95,6 +95,11 @@ const maxTokens = z.number().int().min(1).optional().describe('Maximum output to
 const temperature = z.number().min(0).max(1).optional().describe('Sampling temperature, 0–1 (the Anthropic Messages API range).');
 const maxRetries = z.number().int().min(0).max(20).optional().describe('Retries of one LLM request after 429/5xx/timeouts (default: --llm-max-retries, else 2).');
 const requestTimeout = durationSchema.optional().describe('Timeout of one LLM HTTP request: ms or "30s" / "5m" (default: --llm-timeout, else the SDK default).');
+const effort = z.enum(['low', 'medium', 'high', 'xhigh', 'max']).optional().describe('How much effort the model puts into its answer (the API\'s output_config.effort); which levels a model takes is in the model table.');
+const promptCache = z
+  .union([z.boolean(), z.enum(['5m', '1h'])], { error: 'prompt_cache must be true, false, "5m" or "1h"' })
+  .optional()
+  .describe('Prompt caching: mark the stable prefix (system prompt, and the prompt up to its first {{$item}}/{{$index}}) with cache_control; true or "5m" for 5-minute entries, "1h" for 1-hour ones.');
 const implPath = (what: string) => z.string().min(1).describe(`${what}, relative to the experience directory.`);
 
 /** One schema per node kind, keyed by kind (SPEC §2.1). */
@@ -109,14 +114,16 @@ export const NODE_SCHEMAS = {
       prompt: z.string().min(1).describe('A prompt file path (relative to the experience directory) or inline text with {{field}} placeholders.'),
       prompt_file: z.string().optional().describe('Set by oe when `prompt` names a file (recorded in run logs); not written by hand.'),
       model,
-      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema: the node makes a forced tool call whose input must match it.'),
+      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema: the node answers through a strict tool call (OpenAI: a JSON-schema response format) whose input must match it; $ref, allOf, not and every other keyword are checked.'),
       system: z.string().optional().describe('System prompt.'),
       max_tokens: maxTokens,
       temperature,
       max_retries: maxRetries,
       request_timeout: requestTimeout,
+      effort,
+      prompt_cache: promptCache,
     })
-    .describe('One Anthropic Messages call.'),
+    .describe('One LLM call (Anthropic Messages, or OpenAI with --llm openai).'),
   skill: z
     .strictObject({
       ...commonFields,
@@ -127,6 +134,8 @@ export const NODE_SCHEMAS = {
       temperature,
       max_retries: maxRetries,
       request_timeout: requestTimeout,
+      effort,
+      prompt_cache: promptCache,
     })
     .describe('A SKILL.md body as system prompt, the input bundle as user message.'),
   dataset: z

@@ -90,6 +90,10 @@ export interface AgentNode extends NodeBase {
   max_retries?: number;
   /** Timeout of one LLM HTTP request in ms (YAML: ms or a duration); wins over `--llm-timeout`. */
   request_timeout?: number;
+  /** The API's `effort` (issue #15 §6). */
+  effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+  /** Prompt caching of the stable prefix (issue #15 §4): true or "5m" (5-minute entries), "1h". */
+  prompt_cache?: boolean | '5m' | '1h';
 }
 
 export interface SkillNode extends NodeBase {
@@ -103,6 +107,10 @@ export interface SkillNode extends NodeBase {
   max_retries?: number;
   /** Timeout of one LLM HTTP request in ms (YAML: ms or a duration); wins over `--llm-timeout`. */
   request_timeout?: number;
+  /** The API's `effort` (issue #15 §6). */
+  effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+  /** Prompt caching of the stable prefix (issue #15 §4): true or "5m" (5-minute entries), "1h". */
+  prompt_cache?: boolean | '5m' | '1h';
 }
 
 export interface DatasetNode extends NodeBase {

@@ -72,7 +72,7 @@ export function renderHtml(s: RunSummary): string {
   if (s.resumedFrom) facts.push(['resumed from', s.resumedFrom]);
   if (s.error) facts.push(['error', `${s.error.nodeId ? `${s.error.nodeId}: ` : ''}${s.error.name}: ${s.error.message.split('\n')[0]}`]);
   facts.push(['nodes', `${c.executed} executed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped, ${c.notRun} not run`]);
-  facts.push(['spent', `${fmtDuration(s.totals.executedDurationMs)} executing · ${s.totals.inputTokens + s.totals.outputTokens > 0 ? `${fmtTokens(s.totals)} tokens · ${fmtCost(s.totals.costUsd)}` : 'no LLM tokens'}`]);
+  facts.push(['spent', `${fmtDuration(s.totals.executedDurationMs)} executing · ${s.totals.inputTokens + s.totals.outputTokens > 0 ? `${fmtTokens(s.totals)} tokens · ${fmtCost(s.totals.costUsd)}${s.totals.incomplete ? ' + unpriced models' : ''}` : 'no LLM tokens'}`]);
   if (s.saved) {
     const tokens = s.saved.inputTokens + s.saved.outputTokens > 0 ? `, ${fmtTokens(s.saved)} tokens, ${fmtCost(s.saved.costUsd)}` : ', no LLM tokens';
     facts.push(['memo saved', `${s.saved.nodes} node${s.saved.nodes === 1 ? '' : 's'} not run again: ${fmtDuration(s.saved.durationMs)}${tokens}`]);

@@ -74,7 +74,7 @@ export function renderSummaryText(s: RunSummary): string {
   const c = s.counts;
   out.push(
     `totals      ${s.nodes.length} nodes: ${c.executed} executed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped, ${c.notRun} not run` +
-      ` · ${fmtDuration(s.totals.executedDurationMs)} executing · ${s.totals.inputTokens + s.totals.outputTokens > 0 ? `${fmtTokens(s.totals)} tokens · ${fmtCost(s.totals.costUsd)}` : 'no LLM tokens'}`,
+      ` · ${fmtDuration(s.totals.executedDurationMs)} executing · ${s.totals.inputTokens + s.totals.outputTokens > 0 ? `${fmtTokens(s.totals)} tokens · ${fmtCost(s.totals.costUsd)}${s.totals.incomplete ? ' + unpriced models' : ''}` : 'no LLM tokens'}`,
   );
   if (s.saved) {
     const from = [...new Set(s.nodes.filter((n) => n.execution === 'cached').map((n) => shortId(n.fromRunId)))].join(', ');

@@ -1,8 +1,10 @@
 // RunState → the view model every inspect renderer (pretty, json, html) draws from. Pure: no I/O, no
 // clock; whether a pid is alive is an input. Statuses come from the fold (STYLE §1); this file only
 // names the one the fold cannot: a run with no run.completed is `crashed` (SPEC §3).
-import type { ErrorRecord, RunCounts, Usage } from '../log/events.js';
-import type { NodeState, NodeStatus, RunState, UnitState } from '../log/fold.js';
+import { nodeCounts, nodeUsages, readStatus, runSaved, runSpent } from '../log/derive.js';
+import type { ErrorRecord, RunCounts, UsageTotal } from '../log/events.js';
+import { usageTotal } from '../log/usage.js';
+import type { NodeState, NodeStatus, RunState } from '../log/fold.js';
 import type { Json } from '../util/canonical-json.js';
 import { definitionGraph } from './definition.js';
 
@@ -14,6 +16,8 @@ export interface TokenTotals {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  /** Issue #15: some summed usage had no price, so `costUsd` is too low (never a silent 0). */
+  incomplete?: true;
 }
 
 /** How a node's result came about in this run. */
@@ -89,7 +93,7 @@ export interface RunSummary {
   error: (ErrorRecord & { nodeId?: string }) | null;
   paused: { reason: string; pending: string[] } | null;
   /** Node counts by how they ended, derived from the fold (`recorded` is run.completed's, if any). */
-  counts: { executed: number; cached: number; failed: number; skipped: number; notRun: number; recorded: RunCounts | null };
+  counts: { executed: number; cached: number; failed: number; skipped: number; running: number; notRun: number; recorded: RunCounts | null };
   /** What this run spent: tokens and cost of executed nodes, and their summed durations. */
   totals: TokenTotals & { executedDurationMs: number };
   /** What the memo saved (cached nodes): null when nothing was cached. */
@@ -111,39 +115,16 @@ export interface SummaryContext {
 
 const EMPTY_TOTALS = (): TokenTotals => ({ inputTokens: 0, outputTokens: 0, costUsd: null });
 
-function addUsage(t: TokenTotals, u: Pick<Usage, 'inputTokens' | 'outputTokens' | 'costUsd'> | TokenTotals | null | undefined): void {
-  if (!u) return;
-  t.inputTokens += u.inputTokens;
-  t.outputTokens += u.outputTokens;
-  if (u.costUsd !== null && u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
+/** A UsageTotal (log/usage.ts's one rule) as inspect shows it: no known cost at all reads as null. */
+function tokenTotals(t: UsageTotal): TokenTotals {
+  return { inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.incomplete && t.costUsd === 0 ? null : t.costUsd, ...(t.incomplete ? { incomplete: true as const } : {}) };
 }
 
-/** What a unit spent: its successful execution's usage plus its failed attempts' (fold `failedUsage`). */
-function spentOf(u: UnitState): Usage[] {
-  return [u.usage, u.failedUsage].filter((x): x is Usage => x !== undefined);
-}
-
-/** What a cached unit's original execution spent. */
-function savedOf(u: UnitState): Usage[] {
-  return u.savedUsage ? [u.savedUsage] : [];
-}
-
-/**
- * A node's own usages summed, or when it has none the sum over its for_each iterations (never both,
- * so an aggregate that repeats its items' usage is not counted twice). Null when nothing was recorded.
- */
-function usageOf(node: NodeState, pick: (u: UnitState) => Usage[]): (TokenTotals & { model: string | null }) | null {
-  let list = pick(node);
-  if (list.length === 0) {
-    list = [...node.iterations.values()].flatMap(pick);
-    // A fold in `summary` detail keeps finished iterations' usage summed on the node instead.
-    const summed = pick === savedOf ? node.iterationUsage?.saved : node.iterationUsage?.spent;
-    if (summed) list.push(summed);
-  }
-  if (list.length === 0) return null;
-  const t = EMPTY_TOTALS();
-  for (const u of list) addUsage(t, u);
-  return { ...t, model: list[list.length - 1]!.model };
+/** A node's spent or saved usages (log/derive.ts) summed, with the last one's model; null when none. */
+function usageOf(node: NodeState, which: 'spent' | 'saved'): (TokenTotals & { model: string | null }) | null {
+  const list = nodeUsages(node, which);
+  const total = usageTotal(list);
+  return total ? { ...tokenTotals(total), model: list[list.length - 1]!.model } : null;
 }
 
 function iterationCounts(node: NodeState): IterationCounts | null {
@@ -168,11 +149,8 @@ function execution(status: NodeStatus): Execution {
   }
 }
 
-/** The run's status: run.completed's, else running (pid alive) or crashed (SPEC §3). */
-export function runStatus(state: Pick<RunState, 'status'>, pidAlive: boolean): SummaryStatus {
-  if (state.status === 'pending' || state.status === 'running') return pidAlive ? 'running' : 'crashed';
-  return state.status;
-}
+/** The run's status: run.completed's, else running (pid alive) or crashed (SPEC §3; log/derive.ts). */
+export const runStatus: (state: Pick<RunState, 'status'>, pidAlive: boolean) => SummaryStatus = readStatus;
 
 function msBetween(a: string | undefined, b: string | undefined): number | null {
   if (!a || !b) return null;
@@ -206,8 +184,8 @@ export function summarizeNode(node: NodeState, kind: string | null, preds: reado
     durationMs: node.durationMs ?? (crashed && status === 'running' ? null : msBetween(node.startedAt, node.endedAt)),
     startedAt: node.startedAt ?? null,
     endedAt: node.endedAt ?? null,
-    usage: status === 'cached' ? null : usageOf(node, spentOf),
-    savedUsage: status === 'cached' ? stripModel(usageOf(node, savedOf)) : null,
+    usage: status === 'cached' ? null : usageOf(node, 'spent'),
+    savedUsage: status === 'cached' ? stripModel(usageOf(node, 'saved')) : null,
     error: error ? { name: error.name, message: error.message, firstLine: error.message.split('\n')[0] ?? '' } : null,
     failedAttempts,
     skipReason: node.skipReason ?? null,
@@ -236,22 +214,20 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
     const n = state.nodes.get(id as NodeState['nodeId']) ?? { nodeId: id as NodeState['nodeId'], status: 'pending' as const, attempts: 0, errors: [], retries: 0, iterations: new Map() };
     return summarizeNode(n, graph.kinds.get(id) ?? null, graph.preds.get(id) ?? [], crashed);
   });
-  const counts = { executed: 0, cached: 0, failed: 0, skipped: 0, notRun: 0, recorded: state.counts ?? null };
-  const totals = { ...EMPTY_TOTALS(), executedDurationMs: 0 };
-  const saved = { ...EMPTY_TOTALS(), nodes: 0, durationMs: 0 };
+  // The engine's counts (log/derive.ts): a failed node counts as failed, not as executed.
+  const c = nodeCounts(state, ids as NodeState['nodeId'][]);
+  const running = nodes.filter((n) => n.status === 'running').length;
+  const counts = { executed: c.completed, cached: c.cached, failed: c.failed, skipped: c.skipped, running, notRun: nodes.length - c.completed - c.cached - c.failed - c.skipped - running, recorded: state.counts ?? null };
+  const spent = runSpent(state);
+  const notSpent = runSaved(state);
+  const totals = { ...(spent ? tokenTotals(spent) : EMPTY_TOTALS()), executedDurationMs: 0 };
+  const saved = { ...(notSpent ? tokenTotals(notSpent) : EMPTY_TOTALS()), nodes: 0, durationMs: 0 };
   for (const n of nodes) {
-    if (n.status === 'failed') counts.failed++;
-    if (n.execution === 'executed') {
-      counts.executed++;
-      totals.executedDurationMs += n.durationMs ?? 0;
-      addUsage(totals, n.usage);
-    } else if (n.execution === 'cached') {
-      counts.cached++;
+    if (n.execution === 'executed') totals.executedDurationMs += n.durationMs ?? 0;
+    else if (n.execution === 'cached') {
       saved.nodes++;
       saved.durationMs += n.durationMs ?? 0;
-      addUsage(saved, n.savedUsage);
-    } else if (n.execution === 'skipped') counts.skipped++;
-    else counts.notRun++;
+    }
   }
   const endedAt = state.endedAt ?? state.lastEventAt ?? null;
   return {
@@ -270,7 +246,7 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
     paused: state.paused ? { reason: state.paused.reason, pending: [...state.paused.pending] } : null,
     counts,
     totals,
-    saved: saved.nodes > 0 ? saved : null,
+    saved: saved.nodes > 0 || notSpent ? saved : null,
     nodes,
     eventCount: state.eventCount,
     definitionProblem: graph.problem,

@@ -1,88 +1,143 @@
-// The one place that talks to the Anthropic API. The SDK is imported here, lazily, on the first real
-// request (STYLE §3.10): a run whose LLM nodes are all cached or replayed never loads it.
+// The one place that talks to the Anthropic API (issue #15 §1, §3). The SDK is imported here, lazily,
+// on the first real request (STYLE §3.10): a run whose LLM nodes are all cached or replayed never
+// loads it. Retries and timeouts are the SDK's own (`maxRetries`, `timeout`); retry-observer.ts
+// watches them through the SDK's middleware option. A request whose `max_tokens` the SDK would not
+// send without streaming goes through `messages.stream(…).finalMessage()`, which yields the same
+// Message, so recordings do not depend on the transport.
 import type { NodeLogger } from '../nodes/runner.js';
-import { LlmRequestError } from './errors.js';
+import { LlmRequestError, isTransientStatus } from './errors.js';
 import { redact } from './redact.js';
 import type { LlmRequest, LlmResponse } from './request.js';
-import { sleep } from '../util/clock.js';
-import { isRetryableStatus, retryWaitMs, type HeaderGetter } from './retry.js';
+import { retryObserver, type RetryReport } from './retry-observer.js';
 
 /** What a network request needs besides its body. */
 export interface SendOptions {
   apiKey: string;
   /** ANTHROPIC_BASE_URL as resolved by the CLI; undefined means the SDK's default endpoint. */
   baseURL?: string;
-  /** Retries after the first attempt, for 408/409/429/5xx, connection errors and timeouts. */
+  /** The SDK's `maxRetries`: retries after the first attempt (408/409/429/5xx, connection errors, timeouts). */
   maxRetries: number;
-  /** Per-attempt timeout in ms (SDK `timeout`); undefined keeps the SDK's default. */
+  /** Per-attempt timeout in ms (the SDK's `timeout`, and the body of a non-streamed reply); undefined keeps the SDK's default. */
   timeoutMs?: number;
   /** Aborts the request in flight and any wait between attempts. */
   signal: AbortSignal;
-  /** Called before every retry with the status (null: connection error/timeout) and the wait. */
-  onRetry(info: { status: number | null; waitMs: number; reason: string }): void;
+  /** Called once per retry the SDK sends. */
+  onRetry(report: RetryReport): void;
   log: NodeLogger;
+}
+
+/** The reply and how it was obtained. */
+export interface SendResult {
+  response: LlmResponse;
+  /** The `request-id` of the reply, when the API sent one. */
+  requestId?: string;
+  /** True when it was streamed. */
+  streamed: boolean;
 }
 
 type Sdk = typeof import('@anthropic-ai/sdk');
 
 /**
- * Sends `req` to `POST /v1/messages` and returns the reply, retrying as the SDK would (retry.ts).
+ * Sends `req` to `POST /v1/messages` and returns the reply.
  * @throws the signal's reason when the signal aborts (node timeout, cancel).
- * @throws {LlmRequestError} for a non-retryable error or when the retries run out; its message
- *   never contains the API key.
+ * @throws {LlmRequestError} for an error the SDK did not retry or whose retries ran out; its message
+ *   says how many attempts were made and never contains the API key.
  */
-export async function sendRequest(req: LlmRequest, opts: SendOptions): Promise<LlmResponse> {
+export async function sendRequest(req: LlmRequest, opts: SendOptions): Promise<SendResult> {
   const sdk: Sdk = await import('@anthropic-ai/sdk');
+  const observer = retryObserver({
+    onRetry: opts.onRetry,
+    describe: (status, body, requestId) => redact(describeApiError(status, body, requestId), opts.apiKey),
+    describeError: (err) => redact(describeConnectionError(err), opts.apiKey),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+  });
   const client = new sdk.Anthropic({
     apiKey: opts.apiKey,
     baseURL: opts.baseURL ?? null,
-    maxRetries: 0,
+    maxRetries: opts.maxRetries,
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    middleware: [observer.middleware as unknown as import('@anthropic-ai/sdk').Middleware],
     openTelemetry: false,
     logLevel: 'warn',
     logger: sdkLogger(opts.log, opts.apiKey),
   });
-  for (let retriesRemaining = opts.maxRetries; ; retriesRemaining--) {
+  const body = req as unknown as Parameters<typeof client.messages.create>[0] & { stream?: false };
+  const streamed = needsStreaming(client, req.max_tokens);
+  try {
+    if (streamed) {
+      const stream = client.messages.stream(body, { signal: opts.signal });
+      const msg = await stream.finalMessage();
+      return result(msg, stream.request_id ?? observer.lastRequestId(), true);
+    }
+    const msg = await client.messages.create(body, { signal: opts.signal });
+    return result(msg, (msg as { _request_id?: string | null })._request_id ?? observer.lastRequestId(), false);
+  } catch (err) {
     if (opts.signal.aborted) throw opts.signal.reason;
-    let failure: { status: number | null; headers?: HeaderGetter; retryable: boolean; message: string };
-    // The SDK's `timeout` stops at the response headers; this signal also cuts a body that stalls.
-    const timer = opts.timeoutMs !== undefined ? AbortSignal.timeout(opts.timeoutMs) : undefined;
-    try {
-      const msg = await client.messages.create(req as unknown as Parameters<typeof client.messages.create>[0], {
-        signal: timer ? AbortSignal.any([opts.signal, timer]) : opts.signal,
-        maxRetries: 0,
-        ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
-      });
-      return JSON.parse(JSON.stringify(msg)) as LlmResponse;
-    } catch (err) {
-      if (opts.signal.aborted) throw opts.signal.reason;
-      failure = timer?.aborted ? { status: null, retryable: true, message: 'request timed out' } : classify(sdk, err);
-    }
-    const message = redact(failure.message, opts.apiKey);
-    if (!failure.retryable) throw new LlmRequestError(`Anthropic API request failed: ${message}`, failure.status);
-    if (retriesRemaining <= 0) {
-      throw new LlmRequestError(`Anthropic API request failed after ${opts.maxRetries + 1} attempts: ${message}`, failure.status, true);
-    }
-    const waitMs = retryWaitMs(failure.headers, retriesRemaining, opts.maxRetries);
-    opts.onRetry({ status: failure.status, waitMs, reason: message });
-    opts.log.warn({ status: failure.status, waitMs, retriesRemaining: retriesRemaining - 1 }, `LLM request retrying: ${message}`);
-    await sleep(waitMs, opts.signal);
+    throw requestError('Anthropic', { ...sdk, base: sdk.AnthropicError } as unknown as SdkErrors, err, observer.attempts(), opts.apiKey);
   }
 }
 
-/** Sorts an SDK error into retryable or not, the way the SDK's own retry loop does. */
-function classify(sdk: Sdk, err: unknown): { status: number | null; headers?: HeaderGetter; retryable: boolean; message: string } {
-  if (err instanceof sdk.APIConnectionTimeoutError) return { status: null, retryable: true, message: 'request timed out' };
-  if (err instanceof sdk.APIConnectionError) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { status: null, retryable: true, message: `connection error${cause}` };
+function result(msg: unknown, requestId: string | null | undefined, streamed: boolean): SendResult {
+  // The SDK's Message carries non-enumerable extras (`_request_id`); the JSON round trip keeps what
+  // the API sent, in the shape a recording stores (STYLE §3.5).
+  return { response: JSON.parse(JSON.stringify(msg)) as LlmResponse, ...(requestId ? { requestId } : {}), streamed };
+}
+
+/**
+ * True when the SDK refuses this `max_tokens` without streaming: its own check
+ * (`calculateNonstreamingTimeout`, expected time above 10 minutes, i.e. max_tokens above ~21,333).
+ */
+export function needsStreaming(client: { calculateNonstreamingTimeout(maxTokens: number): number }, maxTokens: number): boolean {
+  try {
+    client.calculateNonstreamingTimeout(maxTokens);
+    return false;
+  } catch {
+    return true; // the SDK says "Streaming is required for operations that may take longer than 10 minutes"
   }
-  if (err instanceof sdk.APIError && typeof err.status === 'number') {
-    const headers = err.headers ?? undefined;
-    const detail = err.apiMessage ? `${err.type ?? 'error'}: ${err.apiMessage}` : err.message.replace(/^\d+ /, '');
-    const requestId = err.requestID ? ` (request-id ${err.requestID})` : '';
-    return { status: err.status, headers, retryable: isRetryableStatus(err.status, headers), message: `${err.status} ${detail}${requestId}` };
-  }
-  return { status: null, retryable: false, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+}
+
+/** One line for an API error response: `429 rate_limit_error: slow down (request-id req_…)`. */
+export function describeApiError(status: number, body: unknown, requestId: string | undefined): string {
+  const error = (body as { error?: { type?: unknown; message?: unknown } } | undefined)?.error;
+  const detail = error && typeof error.message === 'string' ? `${typeof error.type === 'string' ? error.type : 'error'}: ${error.message}` : 'no error details';
+  return `${status} ${detail}${requestId ? ` (request-id ${requestId})` : ''}`;
+}
+
+/** One line for a failure with no response: a timeout or a connection error with its cause. */
+export function describeConnectionError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : String(err);
+  if (/timed? ?out|AbortError/i.test(text)) return 'request timed out';
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  return `connection error: ${cause}`;
+}
+
+/** The error classes both SDKs (Anthropic, OpenAI) export under the same names. */
+export interface SdkErrors {
+  APIConnectionTimeoutError: new (...a: never[]) => Error;
+  APIConnectionError: new (...a: never[]) => Error;
+  APIError: new (...a: never[]) => Error & { status?: number | undefined; error?: unknown; requestID?: string | null | undefined };
+  /** The SDK's base error: only its errors can be transient. */
+  base: new (...a: never[]) => Error;
+}
+
+/**
+ * The LlmRequestError for what an SDK threw after its retries: `<Provider> API request failed
+ * [after N attempts]: <reason>` (issue #12: no "after 1 attempts"); transient (worth another node
+ * attempt) for timeouts, connection errors and 408/409/429/5xx.
+ */
+export function requestError(provider: string, sdk: SdkErrors, err: unknown, attempts: number, apiKey: string): LlmRequestError {
+  let status: number | null = null;
+  let message: string;
+  if (err instanceof sdk.APIConnectionTimeoutError) message = 'request timed out';
+  else if (err instanceof sdk.APIConnectionError) message = describeConnectionError(err.cause ?? err);
+  else if (err instanceof sdk.APIError && typeof err.status === 'number') {
+    status = err.status;
+    message = describeApiError(err.status, err.error, err.requestID ?? undefined);
+  } else if (err instanceof Error && /timed? ?out/i.test(err.message)) message = 'request timed out';
+  else message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const transient = status === null || isTransientStatus(status);
+  return new LlmRequestError(`${provider} API request failed${tries}: ${redact(message, apiKey)}`, status, transient && err instanceof sdk.base);
 }
 
 /** Routes the SDK's own log lines to the node's logger, with the key redacted. */

@@ -14,7 +14,7 @@ export class LlmError extends Error {
   }
 }
 
-/** No ANTHROPIC_API_KEY and no `--replay`: the node cannot call the API. */
+/** No API key (ANTHROPIC_API_KEY / OPENAI_API_KEY) and no `--replay`: the node cannot call the API. */
 export class MissingApiKeyError extends LlmError {
   override readonly retryable = false;
 }
@@ -33,6 +33,14 @@ export class RecordingNotFoundError extends LlmError {
 /** A recording file that is not a recording (bad JSON, wrong shape). */
 export class RecordingFormatError extends LlmError {
   override readonly retryable = false;
+}
+
+/**
+ * Whether an HTTP status is worth another node attempt (`on_error: retry`) once the SDK's own
+ * request retries are spent: 408, 409, 429 and 5xx are transient; other 4xx need a change first.
+ */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
 /** The API answered with an error, or could not be reached, after the retries it allows. */
@@ -64,4 +72,32 @@ export class SchemaMismatchError extends LlmError {
 /** The reply cannot become the node's output (no text, wrong `writes`, a SKILL.md without body). */
 export class LlmOutputError extends LlmError {
   override readonly retryable = false;
+}
+
+/**
+ * The model declined to answer (`stop_reason: refusal`). Not re-asked and not retried: the same
+ * request would be refused again. Carries what the request cost.
+ */
+export class LlmRefusalError extends LlmError {
+  override readonly retryable = false;
+  constructor(
+    message: string,
+    readonly usage?: Usage,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The reply stopped at `max_tokens` before its answer was complete. Not re-asked and not retried:
+ * the same limit would cut it again; raise the node's `max_tokens`.
+ */
+export class LlmTruncatedError extends LlmError {
+  override readonly retryable = false;
+  constructor(
+    message: string,
+    readonly usage?: Usage,
+  ) {
+    super(message);
+  }
 }

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { RecordingFormatError, RecordingNotFoundError } from './errors.js';
-import { hashedBody, type LlmRequest, type LlmResponse } from './request.js';
+import { hashedBody, type RequestBody } from './request.js';
 
 /** The format version of a recording file. 1: {oeRecording, hash, request, response}. */
 export const RECORDING_VERSION = 1;
@@ -18,8 +18,8 @@ export interface Recording {
   hash: string;
   /** The hashed request body (request.ts `hashedBody`). */
   request: { [key: string]: Json };
-  /** The Message the API answered with. */
-  response: LlmResponse;
+  /** The reply the API answered with (a Message, or a ChatCompletion for `--llm openai`). */
+  response: { [key: string]: unknown };
 }
 
 /** The path of the recording of `hash` in `dir`. */
@@ -29,9 +29,9 @@ export const recordingPath = (dir: string, hash: string): string => join(dir, `$
  * Writes the pair atomically (a temp file in the same directory, then rename), creating `dir`.
  * `secret`, when given, is replaced by `[redacted]` should it appear anywhere in the text.
  */
-export async function writeRecording(dir: string, hash: string, req: LlmRequest, res: LlmResponse, secret?: string): Promise<string> {
+export async function writeRecording(dir: string, hash: string, req: RequestBody, res: object, secret?: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const rec: Recording = { oeRecording: RECORDING_VERSION, hash, request: hashedBody(req), response: res };
+  const rec: Recording = { oeRecording: RECORDING_VERSION, hash, request: hashedBody(req), response: res as Recording['response'] };
   let text = JSON.stringify(JSON.parse(canonicalJson(rec)), null, 2) + '\n';
   if (secret) text = text.split(secret).join('[redacted]');
   const file = recordingPath(dir, hash);
@@ -46,7 +46,7 @@ export async function writeRecording(dir: string, hash: string, req: LlmRequest,
  * @throws {RecordingNotFoundError} naming the hash and the nearest recording (see `nearestRecording`).
  * @throws {RecordingFormatError} when the file is not a recording.
  */
-export async function readRecording(dir: string, hash: string, req: LlmRequest): Promise<LlmResponse> {
+export async function readRecording(dir: string, hash: string, req: RequestBody): Promise<Recording['response']> {
   let text: string;
   try {
     text = await readFile(recordingPath(dir, hash), 'utf8');
@@ -65,7 +65,7 @@ function parseRecording(text: string, file: string): Recording {
     throw new RecordingFormatError(`${file} is not JSON: ${(err as Error).message}`);
   }
   const r = rec as Partial<Recording> | null;
-  if (!r || typeof r !== 'object' || typeof r.hash !== 'string' || !r.request || !r.response || !Array.isArray(r.response.content)) {
+  if (!r || typeof r !== 'object' || typeof r.hash !== 'string' || !r.request || typeof r.request !== 'object' || !r.response || typeof r.response !== 'object') {
     throw new RecordingFormatError(`${file} is not an oe recording (expected {oeRecording, hash, request, response})`);
   }
   if (typeof r.oeRecording !== 'number' || r.oeRecording > RECORDING_VERSION) {
@@ -87,7 +87,7 @@ export interface Nearest {
  * still finds its old recording); ties go to the smaller file name. Files that are not recordings
  * are skipped.
  */
-export async function nearestRecording(dir: string, req: LlmRequest): Promise<Nearest | undefined> {
+export async function nearestRecording(dir: string, req: RequestBody): Promise<Nearest | undefined> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
@@ -116,7 +116,7 @@ export async function nearestRecording(dir: string, req: LlmRequest): Promise<Ne
   return { hash: best.rec.hash, file: best.file, differsIn };
 }
 
-async function notFoundMessage(dir: string, hash: string, req: LlmRequest): Promise<string> {
+async function notFoundMessage(dir: string, hash: string, req: RequestBody): Promise<string> {
   const head = `no recording for request ${hash} (model ${req.model}) in ${dir}`;
   const near = await nearestRecording(dir, req);
   const tail = near

@@ -12,27 +12,47 @@ export interface LlmMessage {
   content: string | ContentBlock[];
 }
 
-/** A tool the model may call; `input_schema` is the node's JSON Schema. */
+/** `cache_control` of a block: the end of a cached prefix (prompt caching). */
+export interface CacheControl {
+  type: 'ephemeral';
+  /** Absent: the API's default, 5 minutes. */
+  ttl?: '1h';
+}
+
+/** A text block of `system` or of a message. */
+export interface TextBlock {
+  type: 'text';
+  text: string;
+  cache_control?: CacheControl;
+}
+
+/** A tool the model may call; `input_schema` is the node's JSON Schema (for strict tools, as the SDK transformed it). */
 export interface LlmTool {
   name: string;
   description: string;
   input_schema: { [key: string]: Json };
+  /** Constrained decoding of the input against `input_schema` (strict tool use). */
+  strict?: boolean;
 }
 
 /**
- * The request body (Messages API `POST /v1/messages`, non-streaming). Exactly these fields form the
- * request hash (record/replay); `undefined` fields are left out of the body and of the hash.
+ * The request body (Messages API `POST /v1/messages`). Exactly these fields form the request hash
+ * (record/replay); `undefined` fields are left out of the body and of the hash. Whether the request
+ * is streamed is transport, not part of the body oe hashes: a streamed and a plain request get the
+ * same recorded Message.
  */
 export interface LlmRequest {
   model: string;
   /** Output token limit of the reply. */
   max_tokens: number;
-  system?: string;
+  system?: string | TextBlock[];
   messages: LlmMessage[];
   tools?: LlmTool[];
   tool_choice?: { type: 'tool'; name: string } | { type: 'auto' };
-  /** Sent only when the node sets it (some current models reject non-default sampling values). */
+  /** Sent only when the node sets it and the model accepts it (models.ts). */
   temperature?: number;
+  /** `effort` when the node sets it. */
+  output_config?: { effort: string };
 }
 
 /** Token usage as the API reports it (`usage` of a Message). */
@@ -57,22 +77,25 @@ export interface LlmResponse {
   [key: string]: unknown;
 }
 
+/** Any provider's request body as oe hashes and records it (an LlmRequest, or openai.ts's). */
+export type RequestBody = { model: string } & { [key: string]: unknown };
+
 let hasher: ReturnType<typeof xxhash> | undefined;
 
 /**
- * xxh64 (16 lowercase hex digits) of the canonical JSON of the request body (model, system,
- * messages, tools, tool_choice, max_tokens, temperature). Names the recording file of the request.
+ * xxh64 (16 lowercase hex digits) of the canonical JSON of the request body (every field but the
+ * transport flag `stream`). Names the recording file of the request.
  */
-export async function requestHash(req: LlmRequest): Promise<string> {
+export async function requestHash(req: RequestBody): Promise<string> {
   hasher ??= xxhash();
   const h = await hasher;
   return h.h64ToString(canonicalJson(hashedBody(req)));
 }
 
-/** The request body reduced to the hashed fields, in canonical form. */
-export function hashedBody(req: LlmRequest): { [key: string]: Json } {
-  const { model, system, messages, tools, tool_choice, max_tokens, temperature } = req;
-  return JSON.parse(canonicalJson({ model, system, messages, tools, tool_choice, max_tokens, temperature })) as { [key: string]: Json };
+/** The request body reduced to the hashed fields (all but `stream`; undefined ones dropped), in canonical form. */
+export function hashedBody(req: RequestBody): { [key: string]: Json } {
+  const { stream: _transport, ...body } = req;
+  return JSON.parse(canonicalJson(body as Json)) as { [key: string]: Json };
 }
 
 /** The text of a reply: its `text` blocks joined (thinking and tool_use blocks are left out). */

@@ -1,27 +1,23 @@
-// Structured output for agent and skill nodes with a `schema`: the model answers by calling one tool
-// whose input schema is the node's schema; the input is validated (json-schema.ts), and on a mismatch
-// the model is asked once more with the problems, then the node fails with them (issue #4 §1).
+// Structured output for agent and skill nodes with a `schema` (issue #15 §2): the model answers by
+// calling one strict tool (`strict: true`, constrained decoding) whose `input_schema` is the node's
+// schema passed through the SDK's own transform (`transformJSONSchema`: keywords the grammar cannot
+// enforce, such as minLength or maximum, move into descriptions). The input is then checked against
+// the full schema (json-schema.ts). A bound the grammar could not enforce gets one re-ask with the
+// problems; a refusal or a reply cut at max_tokens fails the node at once.
 import type { Usage } from '../log/events.js';
+import { addUsage } from '../log/usage.js';
 import type { Json } from '../util/canonical-json.js';
 import { complete, type CallContext } from './complete.js';
-import { LlmOutputError, SchemaMismatchError } from './errors.js';
+import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError } from './errors.js';
 import { validateJson } from './json-schema.js';
 import { supportsForcedToolChoice } from './models.js';
-import { addUsage } from './pricing.js';
-import type { ContentBlock, LlmMessage, LlmRequest, LlmResponse } from './request.js';
+import { firstTurn, type BaseRequest } from './prompt-layout.js';
+import type { ContentBlock, LlmMessage, LlmRequest, LlmResponse, LlmTool } from './request.js';
+
+export type { BaseRequest } from './prompt-layout.js';
 
 /** The name of the one tool a schema node offers. */
 export const OUTPUT_TOOL = 'submit_result';
-
-/** The request fields a schema node fixes before the tool is added. */
-export interface BaseRequest {
-  model: string;
-  max_tokens: number;
-  system?: string;
-  temperature?: number;
-  /** The first user message. */
-  user: string;
-}
 
 /** The validated object (the node's state delta) and the usage of every request it took. */
 export interface StructuredResult {
@@ -30,11 +26,28 @@ export interface StructuredResult {
 }
 
 /**
+ * The output tool for `schema`: strict, with the schema as the SDK transforms it for constrained
+ * decoding. A schema the transform rejects (a subschema with no `type`, `enum`, `const` or
+ * combinator) is sent as it is without `strict` — oe's own check still applies (validation warns).
+ */
+export async function outputTool(schema: { [k: string]: Json }, writes: string[]): Promise<{ tool: LlmTool; strictError?: string }> {
+  const description = `Submit the result: an object with the fields ${writes.join(', ')}.`;
+  const { transformJSONSchema } = await import('@anthropic-ai/sdk/lib/transform-json-schema');
+  try {
+    return { tool: { name: OUTPUT_TOOL, description, input_schema: transformJSONSchema(schema) as { [k: string]: Json }, strict: true } };
+  } catch (err) {
+    return { tool: { name: OUTPUT_TOOL, description, input_schema: schema }, strictError: (err as Error).message };
+  }
+}
+
+/**
  * Asks for an object matching `schema` whose keys are all in `writes`.
  * Tool choice: `{type: 'tool', name}` (forced) where the model accepts it; for models that reject
  * forcing (models.ts), `{type: 'auto'}` plus a system instruction, and a reply without the tool call
  * counts as a mismatch.
- * @throws {SchemaMismatchError} listing every problem of the second reply.
+ * @throws {LlmRefusalError} on `stop_reason: refusal` (no re-ask);
+ *   {LlmTruncatedError} when the reply stopped at max_tokens;
+ *   {SchemaMismatchError} listing every problem of the re-ask's reply.
  */
 export async function askForObject(base: BaseRequest, schema: { [k: string]: Json }, writes: string[], ctx: CallContext): Promise<StructuredResult> {
   if (schema['type'] !== 'object') {
@@ -42,19 +55,20 @@ export async function askForObject(base: BaseRequest, schema: { [k: string]: Jso
   }
   const forced = supportsForcedToolChoice(base.model);
   const instruction = `Give your answer by calling the tool ${OUTPUT_TOOL} exactly once; its input is your answer.`;
-  const system = forced ? base.system : [base.system, instruction].filter(Boolean).join('\n\n');
-  const request = (messages: LlmMessage[]): LlmRequest => ({
+  const turn = firstTurn(forced ? base : { ...base, system: [base.system, instruction].filter(Boolean).join('\n\n') });
+  const { tool, strictError } = await outputTool(schema, writes);
+  if (strictError) ctx.log.info({ reason: strictError }, 'schema cannot use strict tool use; sending it as a plain tool');
+  const request = (tail: LlmMessage[]): LlmRequest => ({
     model: base.model,
     max_tokens: base.max_tokens,
-    system,
-    temperature: base.temperature,
-    messages,
-    tools: [{ name: OUTPUT_TOOL, description: `Submit the result: an object with the fields ${writes.join(', ')}.`, input_schema: schema }],
+    ...turn,
+    messages: [...turn.messages, ...tail],
+    tools: [tool],
     tool_choice: forced ? { type: 'tool', name: OUTPUT_TOOL } : { type: 'auto' },
   });
 
-  const first: LlmMessage[] = [{ role: 'user', content: base.user }];
-  const a = await complete(request(first), ctx);
+  const a = await complete(request([]), ctx);
+  stopCheck(a.response, a.usage, base.max_tokens, ctx.nodeId);
   const checkA = check(a.response, schema, writes);
   if (checkA.problems.length === 0) return { value: checkA.value!, usage: a.usage };
 
@@ -63,14 +77,27 @@ export async function askForObject(base: BaseRequest, schema: { [k: string]: Jso
   const retryTurn: LlmMessage = checkA.toolUseId
     ? { role: 'user', content: [{ type: 'tool_result', tool_use_id: checkA.toolUseId, is_error: true, content: feedback }] }
     : { role: 'user', content: feedback };
-  const b = await complete(request([...first, { role: 'assistant', content: a.response.content }, retryTurn]), ctx);
+  const b = await complete(request([{ role: 'assistant', content: a.response.content }, retryTurn]), ctx);
   const usage = addUsage(a.usage, b.usage);
+  stopCheck(b.response, usage, base.max_tokens, ctx.nodeId);
   const checkB = check(b.response, schema, writes);
   if (checkB.problems.length === 0) return { value: checkB.value!, usage };
   throw new SchemaMismatchError(
     `node ${ctx.nodeId}: the reply did not match the schema, also after one re-ask:\n${checkB.problems.map((p) => `- ${p}`).join('\n')}`,
     usage,
   );
+}
+
+/** A refusal or a reply cut at max_tokens ends the node; `usage` is what it cost so far. */
+export function stopCheck(res: LlmResponse, usage: Usage, maxTokens: number, nodeId: string): void {
+  if (res.stop_reason === 'refusal') {
+    const d = res['stop_details'] as { category?: unknown; explanation?: unknown } | null | undefined;
+    const why = [typeof d?.category === 'string' ? `category ${d.category}` : '', typeof d?.explanation === 'string' ? d.explanation : ''].filter(Boolean).join(': ');
+    throw new LlmRefusalError(`node ${nodeId}: the model refused to answer (stop_reason: refusal${why ? `; ${why}` : ''}); not re-asked`, usage);
+  }
+  if (res.stop_reason === 'max_tokens') {
+    throw new LlmTruncatedError(`node ${nodeId}: the reply stopped at max_tokens (${maxTokens}) before it was complete; raise the node's max_tokens`, usage);
+  }
 }
 
 function check(res: LlmResponse, schema: { [k: string]: Json }, writes: string[]): { problems: string[]; value?: { [k: string]: Json }; toolUseId?: string } {

@@ -1,8 +1,9 @@
 // Facts over a folded run (STYLE §3.14, "derive a fact once, beside the fold"): what counts as
-// finished, the node counts, the LLM usage spent and saved, the run's status when its log has no
-// end, what a pause leaves pending, and the run.completed payload. The engine, `inspect`, `runs`
+// finished, the node counts, the LLM usage spent and saved (summed by log/usage.ts's one rule), the
+// run's status when its log has no end, what a pause leaves pending, and the run.completed payload. The engine, `inspect`, `runs`
 // and `diff` all use these, so no two commands can disagree. Pure.
-import type { ErrorRecord, RunCompletedPayload, RunCounts, RunStatus, Usage } from './events.js';
+import type { ErrorRecord, RunCompletedPayload, RunCounts, RunStatus, Usage, UsageTotal } from './events.js';
+import { usageTotal } from './usage.js';
 import type { NodeState, RunState, UnitState } from './fold.js';
 import type { NodeId } from '../util/ids.js';
 
@@ -41,87 +42,52 @@ export function pendingNodes(state: RunState, order: readonly NodeId[]): NodeId[
   });
 }
 
-/** Token and cost totals. `costUsd` sums the known costs; `incomplete` says some usage had none. */
-export interface UsageTotals {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  /** True when a summed usage had no price (`costUsd: null`): the cost is a lower bound. */
-  incomplete: boolean;
-}
-
-/** Totals with nothing in them. */
-export function emptyTotals(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, incomplete: false };
-}
-
-/**
- * Adds one usage into totals (in place): the one rule for summing usage — tokens add; a known cost
- * adds; a missing or null cost marks the totals incomplete, never a silent 0.
- */
-export function addUsage(t: UsageTotals, u: Pick<Usage, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd'>): UsageTotals {
-  t.inputTokens += u.inputTokens;
-  t.outputTokens += u.outputTokens;
-  t.cacheReadTokens += u.cacheReadTokens ?? 0;
-  t.cacheWriteTokens += u.cacheWriteTokens ?? 0;
-  if (typeof u.costUsd === 'number') t.costUsd += u.costUsd;
-  else t.incomplete = true;
-  return t;
-}
-
-/** The usages a unit spent: its successful execution's and its failed attempts'. */
+/** The usages a unit spent: its successful execution's and its failed attempts' — not replayed ones. */
 function spentBy(u: UnitState): Usage[] {
   const out: Usage[] = [];
-  if (u.status === 'completed' && u.usage) out.push(u.usage);
-  if (u.failedUsage) out.push(u.failedUsage);
+  for (const x of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) if (x && !x.replayed) out.push(x);
+  return out;
+}
+
+/** The usages a unit did not spend again: a restore's original cost, and answers replayed from recordings. */
+function savedBy(u: UnitState): Usage[] {
+  const out: Usage[] = [];
+  if (u.status === 'cached' && u.savedUsage) out.push(u.savedUsage);
+  for (const x of [u.status === 'completed' ? u.usage : undefined, u.failedUsage]) if (x?.replayed) out.push(x);
   return out;
 }
 
 /**
- * The usages a node spent in this run: its own unit's, or — when it has none — its for_each
- * iterations' (never both, so an aggregate that repeated its items' usage would not count twice; a
- * fold in `summary` detail keeps finished iterations' usage summed on the node).
+ * A node's own unit's usages, or — when it has none — its for_each iterations' (never both, so an
+ * aggregate that repeated its items' usage would not count twice; a `summary` fold keeps finished
+ * iterations' sums on the node).
  */
-function spentByNode(n: NodeState): Usage[] {
-  const own = spentBy(n);
+function acrossUnits(n: NodeState, pick: (u: UnitState) => Usage[], summed: Usage | undefined): Usage[] {
+  const own = pick(n);
   if (own.length > 0) return own;
-  const list: Usage[] = [];
-  for (const it of n.iterations.values()) list.push(...spentBy(it));
-  if (n.iterationUsage?.spent) list.push(n.iterationUsage.spent);
-  return list;
+  for (const it of n.iterations.values()) own.push(...pick(it));
+  if (summed) own.push(summed);
+  return own;
 }
 
-/** The usages a node's restored results had cost when they were executed (own, else iterations'). */
-function savedByNode(n: NodeState): Usage[] {
-  if (n.status === 'cached' && n.savedUsage) return [n.savedUsage];
-  const list: Usage[] = [];
-  for (const it of n.iterations.values()) if (it.status === 'cached' && it.savedUsage) list.push(it.savedUsage);
-  if (n.iterationUsage?.saved) list.push(n.iterationUsage.saved);
-  return list;
-}
-
-function total(list: Usage[]): UsageTotals | undefined {
-  if (list.length === 0) return undefined;
-  const t = emptyTotals();
-  for (const u of list) addUsage(t, u);
-  return t;
-}
-
-/** What one node spent on LLM calls in this run; undefined when nothing. */
-export function nodeSpent(n: NodeState): UsageTotals | undefined {
-  return total(spentByNode(n));
-}
-
-/** What a cached node's original execution spent, which this run did not spend again; undefined when nothing. */
-export function nodeSaved(n: NodeState): UsageTotals | undefined {
-  return total(savedByNode(n));
+/**
+ * A node's usages in this run, in log order of its units: `spent` — executions and failed attempts,
+ * not replayed; `saved` — what its restores' original executions cost, and replayed answers.
+ */
+export function nodeUsages(n: NodeState, which: 'spent' | 'saved'): Usage[] {
+  return which === 'spent' ? acrossUnits(n, spentBy, n.iterationUsage?.spent) : acrossUnits(n, savedBy, n.iterationUsage?.saved);
 }
 
 /** What the whole run spent on LLM calls; undefined when it made none. */
-export function runSpent(state: RunState): UsageTotals | undefined {
-  return total([...state.nodes.values()].flatMap(spentByNode));
+export function runSpent(state: RunState): UsageTotal | undefined {
+  return usageTotal([...state.nodes.values()].flatMap((n) => nodeUsages(n, 'spent')));
+}
+
+/** What the whole run did not spend (memo restores and replayed answers), issue #15; undefined when nothing. */
+export function runSaved(state: RunState): (UsageTotal & { replayedRequests: number }) | undefined {
+  const list = [...state.nodes.values()].flatMap((n) => nodeUsages(n, 'saved'));
+  const total = usageTotal(list);
+  return total ? { ...total, replayedRequests: list.filter((u) => u.replayed).reduce((k, u) => k + (u.requests ?? 1), 0) } : undefined;
 }
 
 /**
@@ -148,13 +114,15 @@ export function completionOf(
     }
   }
   const spent = runSpent(state);
+  const saved = runSaved(state);
   const why = error ?? first;
   return {
     type: 'run.completed',
     status,
     durationMs,
     counts: nodeCounts(state, order),
-    ...(spent ? { usage: { inputTokens: spent.inputTokens, outputTokens: spent.outputTokens, cacheReadTokens: spent.cacheReadTokens, cacheWriteTokens: spent.cacheWriteTokens, costUsd: Math.round(spent.costUsd * 1e6) / 1e6 } } : {}),
+    ...(spent ? { usage: spent } : {}),
+    ...(saved ? { saved } : {}),
     ...(why ? { error: why } : {}),
   };
 }

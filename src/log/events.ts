@@ -36,17 +36,35 @@ export interface NodeOutput {
   edge_output: Json;
 }
 
-/** LLM token usage and cost of one node execution (SPEC §3, issue #4). */
+/** LLM token usage and cost of one node execution (SPEC §3, issues #4 and #15). */
 export interface Usage {
+  /** Uncached input tokens (Anthropic `input_tokens`; OpenAI prompt tokens minus cached ones). */
   inputTokens: number;
+  /** Output tokens, thinking included (the billed total). */
   outputTokens: number;
   /** Tokens read from the prompt cache. */
   cacheReadTokens?: number;
-  /** Tokens written to the prompt cache. */
+  /** Tokens written to the prompt cache (all TTLs). */
   cacheWriteTokens?: number;
+  /** Of `cacheWriteTokens`, those written with the 1-hour TTL (priced higher). */
+  cacheWrite1hTokens?: number;
+  /** Of `outputTokens`, those spent on reasoning (Anthropic `output_tokens_details.thinking_tokens`). */
+  thinkingTokens?: number;
   model: string;
-  /** Cost in US dollars from the price table; null when the model has no price. */
+  /** `anthropic` or `openai`; absent in logs written before issue #15 (then Anthropic). */
+  provider?: string;
+  /** Cost in US dollars from the price table; null when any request's model has no price. */
   costUsd: number | null;
+  /** The service tier the API reports (`standard`, `priority`, `batch`, …) of the last request. */
+  serviceTier?: string;
+  /** The API's request id of each request (`request-id` / `x-request-id`), in order. */
+  requestIds?: string[];
+  /** Number of API requests (a schema re-ask makes two). */
+  requests?: number;
+  /** The `usage` object of each response exactly as the API sent it, in order, so cost can be recomputed. */
+  raw?: Json[];
+  /** True when the replies came from a `--replay` recording: nothing was spent (counted as saved). */
+  replayed?: boolean;
 }
 
 /** The experience a run executed. */
@@ -162,9 +180,13 @@ export interface NodeRetryingPayload {
   attempt: number;
   /** HTTP status that caused the retry, or null for a connection error or timeout. */
   status: number | null;
-  /** How long the client waits before the retry, in ms. */
+  /** How long the SDK waited before sending the retry, in ms (measured from the failed response to the retry). */
   waitMs: number;
   reason: string;
+  /** Which retry of the request this is (1 for the first), as the SDK counts it (`x-stainless-retry-count`). */
+  retry?: number;
+  /** The API's request id of the failed response, when it sent one. */
+  requestId?: string;
 }
 
 export interface NodeSkippedPayload {
@@ -198,9 +220,23 @@ export interface RunCompletedPayload {
   durationMs: number;
   counts: RunCounts;
   /** Tokens and cost the run spent on LLM calls (issue #4). */
-  usage?: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number };
+  usage?: UsageTotal;
+  /** What the run did not spend: memo restores (`node.cached` savedUsage) and `--replay` answers (issue #15). */
+  saved?: UsageTotal & { replayedRequests: number };
   /** Why the run failed, when it did: the first failing node's error, or an engine error. */
   error?: ErrorRecord & { nodeId?: NodeId };
+}
+
+/** Tokens and cost summed over usages (log/usage.ts). */
+export interface UsageTotal {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** The sum of the known costs, in USD. */
+  costUsd: number;
+  /** True when some summed usage had no price (costUsd null): `costUsd` is then too low. Never a silent 0. */
+  incomplete?: true;
 }
 
 /** Everything a producer may append. */

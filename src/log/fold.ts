@@ -2,6 +2,7 @@
 // (the engine's in-memory state), `resume` (with memo.ts) and `inspect`. No I/O, no clock.
 import type { Json } from '../util/canonical-json.js';
 import { assertNever } from '../util/assert-never.js';
+import { addUsage } from './usage.js';
 import type { InputHash, NodeId, RunId } from '../util/ids.js';
 import type {
   ErrorRecord,
@@ -118,7 +119,8 @@ function trimFinished(state: RunState, e: { nodeId: NodeId; iteration?: { index:
   if (state.detail === 'full' || !e.iteration) return;
   const node = nodeOf(state, e.nodeId);
   const totals = (node.iterationUsage ??= {});
-  for (const spent of [u.usage, u.failedUsage]) if (spent) totals.spent = addUsage(totals.spent, spent);
+  // Issue #15: replayed usage was not spent; it counts as saved.
+  for (const spent of [u.usage, u.failedUsage]) if (spent) totals[spent.replayed ? 'saved' : 'spent'] = addUsage(totals[spent.replayed ? 'saved' : 'spent'], spent);
   if (u.savedUsage) totals.saved = addUsage(totals.saved, u.savedUsage);
   u.usage = undefined;
   u.failedUsage = undefined;
@@ -254,19 +256,6 @@ export function evolve(state: RunState, event: OeEvent): RunState {
     default:
       return assertNever(event, 'event');
   }
-}
-
-/** The sum of two usages; the model is the latest one's, the cost null only when both are. */
-function addUsage(a: Usage | undefined, b: Usage): Usage {
-  if (!a) return b;
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0),
-    cacheWriteTokens: (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0),
-    model: b.model,
-    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
-  };
 }
 
 /** Folds events from the initial state (STYLE §1). */

@@ -1,25 +1,28 @@
-// `agent` nodes (SPEC §2.1, issue #4 §1): one Anthropic Messages conversation per attempt. Importing
-// this module does not load the SDK (the engine imports it for `files`/`model` of cached nodes too).
+// `agent` nodes (SPEC §2.1, issues #4 §1, #15): one LLM conversation per attempt. Importing this
+// module does not load an SDK (the engine imports it for `files`/`model` of cached nodes too).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentNode } from '../experience/types.js';
-import { renderTemplate } from '../experience/template.js';
+import { renderTemplate, templatePlaceholders } from '../experience/template.js';
 import { answer } from '../llm/answer.js';
-import { DEFAULT_MAX_TOKENS } from '../llm/models.js';
-import { callContext } from '../llm/node-options.js';
-import type { NodeRunner } from './runner.js';
+import { baseFields, callContext, promptCacheOf } from '../llm/node-options.js';
+import type { UserPrompt } from '../llm/prompt-layout.js';
+import type { Json } from '../util/canonical-json.js';
+import type { NodeInput, NodeRunner } from './runner.js';
 
 /**
  * Runs an agent node:
  * - the prompt (the file `prompt_file`, else the inline `prompt`) is rendered with SPEC §2.2's
  *   template rules against `_state`, `$item`, `$index` and the run args; an unknown placeholder
  *   throws `TemplateError` before any request;
- * - `system`, `model` (else the run's default), `max_tokens` (default DEFAULT_MAX_TOKENS) and
- *   `temperature` (sent only when set) go into the request;
+ * - `system`, `model` (else the run's default), `max_tokens` (default: the model's maximum output,
+ *   models.ts), `temperature` (sent only when set and accepted by the model) and `effort` go into the request;
+ * - with `prompt_cache`, the prompt is split at its first `{{$item…}}`/`{{$index}}`: the part before
+ *   is the cached prefix every iteration shares (prompt-layout.ts);
  * - without `schema`: the reply's text is its `edge_output`, and is also written to its `writes`
  *   field when it has one;
- * - with `schema`: structured.ts (tool call, validation, one re-ask); the object is the state delta
- *   and the edge_output.
+ * - with `schema`: structured.ts (strict tool call, validation, one re-ask); the object is the state
+ *   delta and the edge_output.
  * `usage` sums every request of the attempt.
  */
 export const runner: NodeRunner<AgentNode> = {
@@ -28,14 +31,21 @@ export const runner: NodeRunner<AgentNode> = {
   model: (node, hashCtx) => node.model ?? hashCtx.llm.defaultModel,
   async run(node, input, ctx) {
     const template = node.prompt_file ? await readFile(resolve(ctx.experienceDir, node.prompt_file), 'utf8') : node.prompt;
-    const prompt = renderTemplate(template, { state: input._state, item: input.$item, index: input.$index, args: ctx.args });
-    const call = callContext(node, ctx);
-    const base = {
-      model: node.model ?? ctx.llm.defaultModel,
-      max_tokens: node.max_tokens ?? DEFAULT_MAX_TOKENS,
-      system: node.system,
-      temperature: node.temperature,
-    };
-    return answer({ ...base, user: prompt }, node.schema, node.writes, call);
+    const user = renderPrompt(template, input, ctx.args, promptCacheOf(node) !== undefined);
+    const base = { ...baseFields(node, ctx), ...(node.system !== undefined ? { system: node.system } : {}) };
+    return answer({ ...base, user }, node.schema, node.writes, callContext(node, ctx));
   },
 };
+
+/**
+ * The rendered prompt; with `split`, as the prefix before the first per-item placeholder and the
+ * rest (each rendered on its own: a placeholder never spans the split).
+ * @throws {TemplateError} for an unknown placeholder.
+ */
+export function renderPrompt(template: string, input: NodeInput, args: { [k: string]: Json }, split: boolean): UserPrompt {
+  const ctx = { state: input._state, item: input.$item, index: input.$index, args };
+  if (!split) return renderTemplate(template, ctx);
+  const at = templatePlaceholders(template).find((p) => p.kind === 'item' || p.kind === 'index')?.offset;
+  if (at === undefined) return renderTemplate(template, ctx);
+  return { prefix: renderTemplate(template.slice(0, at), ctx), rest: renderTemplate(template.slice(at), ctx) };
+}

@@ -27,13 +27,13 @@ export interface NodeLogger {
 
 /** Run-wide settings for LLM nodes, resolved once by the CLI from flags and the environment. */
 export interface LlmSettings {
-  /** `anthropic` (the only provider today). */
+  /** `anthropic` or `openai` (`--llm`, else the key that is set: issue #10 §5). */
   provider: string;
-  /** ANTHROPIC_API_KEY; never logged. Absent is fine until an LLM node really calls the API. */
+  /** ANTHROPIC_API_KEY / OPENAI_API_KEY; never logged. Absent is fine until an LLM node really calls the API. */
   apiKey?: string;
-  /** ANTHROPIC_BASE_URL, e.g. a local stand-in server. */
+  /** ANTHROPIC_BASE_URL / OPENAI_BASE_URL, e.g. a local stand-in server. */
   baseURL?: string;
-  /** The default model: OE_ANTHROPIC_MODEL, else the built-in default. */
+  /** The default model: OE_ANTHROPIC_MODEL / OE_OPENAI_MODEL, else the built-in default. */
   defaultModel: string;
   /** Directory to record request/response pairs to (`--record`). */
   recordDir?: string;
@@ -60,8 +60,8 @@ export interface NodeContext {
   /** 1 for the first attempt. */
   attempt: number;
   llm: LlmSettings;
-  /** Records a `node.retrying` event (an LLM request retried within this attempt). */
-  onRetry(info: { status: number | null; waitMs: number; reason: string }): void;
+  /** Records a `node.retrying` event (an LLM request the SDK retried within this attempt). */
+  onRetry(info: { status: number | null; waitMs: number; reason: string; retry?: number; requestId?: string }): void;
 }
 
 /** What a node returns (SPEC §2.3); `usage` is set by LLM nodes. */

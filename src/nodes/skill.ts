@@ -1,11 +1,10 @@
-// `skill` nodes (SPEC §2.1, issue #4 §2): a SKILL.md's body is the system prompt and the node's whole
-// input bundle is the user message. Importing this module does not load the SDK.
+// `skill` nodes (SPEC §2.1, issues #4 §2, #15): a SKILL.md's body is the system prompt and the node's
+// whole input bundle is the user message. Importing this module does not load an SDK.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SkillNode } from '../experience/types.js';
 import { answer } from '../llm/answer.js';
-import { DEFAULT_MAX_TOKENS } from '../llm/models.js';
-import { callContext } from '../llm/node-options.js';
+import { baseFields, callContext } from '../llm/node-options.js';
 import { parseSkillFile } from '../llm/skill-file.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import type { NodeRunner } from './runner.js';
@@ -17,7 +16,8 @@ import type { NodeRunner } from './runner.js';
  * - front matter without `schema`: the reply's text goes to the node's single `writes` field;
  * - front matter with `schema`: a validated object, as an agent node with `schema` (structured.ts).
  * The model is the node's `model`, else the run's default (the front matter does not choose it, so
- * `model()` needs no file I/O).
+ * `model()` needs no file I/O). With `prompt_cache`, the SKILL.md body (the system prompt) is the
+ * cached prefix every iteration shares.
  */
 export const runner: NodeRunner<SkillNode> = {
   kind: 'skill',
@@ -25,14 +25,7 @@ export const runner: NodeRunner<SkillNode> = {
   model: (node, hashCtx) => node.model ?? hashCtx.llm.defaultModel,
   async run(node, input, ctx) {
     const skill = parseSkillFile(await readFile(resolve(ctx.experienceDir, node.impl), 'utf8'), node.impl);
-    const call = callContext(node, ctx);
-    const base = {
-      model: node.model ?? ctx.llm.defaultModel,
-      max_tokens: node.max_tokens ?? DEFAULT_MAX_TOKENS,
-      system: skill.body,
-      temperature: node.temperature,
-    };
-    const user = canonicalJson(input);
-    return answer({ ...base, user }, skill.schema, node.writes, call);
+    const base = { ...baseFields(node, ctx), system: skill.body };
+    return answer({ ...base, user: canonicalJson(input) }, skill.schema, node.writes, callContext(node, ctx));
   },
 };

@@ -52,7 +52,8 @@ describe('oe run', () => {
     expect(loadExperience).toHaveBeenCalledWith('exp', '/work');
     const [globals, , , flags, req] = launchRun.mock.calls[0]!;
     expect(globals).toMatchObject({ format: 'json', level: 'info', workspace: '/ws', cwd: '/work' });
-    expect(flags).toMatchObject({ args: '{"a":1}', concurrency: '3', llm: 'anthropic', replay: 'rec' });
+    expect(flags).toMatchObject({ args: '{"a":1}', concurrency: '3', replay: 'rec' });
+    expect(flags.llm).toBeUndefined(); // issue #10 §5: without --llm, the keys that are set decide
     expect(req).toMatchObject({ args: { a: 1 }, source: { definitionSource: 'file', dir: '/x' } });
   });
 

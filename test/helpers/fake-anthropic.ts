@@ -1,5 +1,9 @@
-// A real HTTP server on 127.0.0.1 standing in for the Anthropic Messages API (issue #4 tests). Each
+// A real HTTP server on 127.0.0.1 standing in for the Anthropic Messages API (issues #4, #15). Each
 // request is answered by the next scripted reply (or the fallback), and recorded with its headers.
+// A request with `"stream": true` gets its 200 Message as server-sent events in the documented order
+// (message_start, content_block_start/delta/stop per block, message_delta, message_stop), so the
+// real SDK's `messages.stream(…).finalMessage()` rebuilds it. `promptCacheUsage` imitates the
+// documented prompt-cache accounting for scripted replies.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -171,6 +175,10 @@ export class FakeAnthropic {
       return;
     }
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if ((reply.status ?? 200) === 200 && received.body?.stream === true && isMessage(reply.body) && !reply.hangBody) {
+      writeSse(res, reply.body, reply.headers, this.requests.length);
+      return;
+    }
     const text = JSON.stringify(reply.body ?? {});
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_fake_${this.requests.length}`, ...reply.headers });
     if (reply.hangBody) {
@@ -181,4 +189,68 @@ export class FakeAnthropic {
     }
     res.end(text);
   }
+}
+
+function isMessage(b: unknown): b is { content: Array<Record<string, unknown>>; usage: Record<string, unknown> } & Record<string, unknown> {
+  return typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'message' && Array.isArray((b as { content?: unknown }).content);
+}
+
+/** Writes `message` as the Messages API's SSE stream. */
+function writeSse(res: ServerResponse, message: { content: Array<Record<string, unknown>>; usage: Record<string, unknown> } & Record<string, unknown>, headers: Record<string, string> | undefined, n: number): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_fake_${n}`, ...headers });
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const { content, stop_reason, stop_sequence, stop_details, usage, ...rest } = message;
+  send('message_start', { type: 'message_start', message: { ...rest, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
+  content.forEach((block, index) => {
+    if (block['type'] === 'tool_use') {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      const json = JSON.stringify(block['input']);
+      const mid = Math.floor(json.length / 2);
+      for (const part of [json.slice(0, mid), json.slice(mid)]) send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
+    } else {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { ...block, text: '' } });
+      const text = String(block['text'] ?? '');
+      const mid = Math.floor(text.length / 2);
+      for (const part of [text.slice(0, mid), text.slice(mid)]) send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: part } });
+    }
+    send('content_block_stop', { type: 'content_block_stop', index });
+  });
+  send('message_delta', { type: 'message_delta', delta: { stop_reason, stop_sequence: stop_sequence ?? null, ...(stop_details !== undefined ? { stop_details } : {}) }, usage });
+  send('message_stop', { type: 'message_stop' });
+  res.end();
+}
+
+/** Tokens of a text, estimated (about 3.7 characters a token), deterministically. */
+export const estimateTokens = (chars: number): number => Math.max(1, Math.round(chars / 3.7));
+
+/**
+ * The prompt-cache usage the Messages API would report for `body`, given the prefixes `seen` so far
+ * (updated): the prompt is laid out as tools, system blocks, message blocks; each block with
+ * `cache_control` ends a cacheable prefix. The longest seen prefix is read from the cache, the rest up
+ * to the last breakpoint is written, and what follows is plain input (prompt-caching docs, "How
+ * prompt caching works"). Prefixes shorter than `minTokens` are not cached, as the API does.
+ */
+export function promptCacheUsage(body: any, seen: Set<string>, minTokens = 0): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } {
+  const parts: Array<{ text: string; mark: boolean }> = [];
+  for (const t of body?.tools ?? []) parts.push({ text: JSON.stringify(t), mark: Boolean(t.cache_control) });
+  const system = typeof body?.system === 'string' ? [{ type: 'text', text: body.system }] : (body?.system ?? []);
+  for (const b of system) parts.push({ text: String(b.text ?? ''), mark: Boolean(b.cache_control) });
+  for (const m of body?.messages ?? []) {
+    const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
+    for (const b of blocks) parts.push({ text: b.type === 'text' ? String(b.text) : JSON.stringify(b), mark: Boolean(b.cache_control) });
+  }
+  let acc = '';
+  const breakpoints: string[] = [];
+  for (const p of parts) {
+    acc += p.text + '\u0000';
+    if (p.mark && estimateTokens(acc.length) >= minTokens) breakpoints.push(acc);
+  }
+  const total = estimateTokens(acc.length);
+  if (breakpoints.length === 0) return { input_tokens: total, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  const hit = [...breakpoints].reverse().find((b) => seen.has(b));
+  const last = breakpoints[breakpoints.length - 1]!;
+  for (const b of breakpoints) seen.add(b);
+  const read = hit ? estimateTokens(hit.length) : 0;
+  const upToLast = estimateTokens(last.length);
+  return { input_tokens: Math.max(0, total - upToLast), cache_read_input_tokens: read, cache_creation_input_tokens: upToLast - read };
 }

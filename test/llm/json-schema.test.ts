@@ -1,47 +1,45 @@
-// The JSON Schema subset validator that checks a schema node's tool input.
+// The full-schema check of a schema node's answer (issue #15 §2): @cfworker/json-schema, reported as
+// one `<path>: <problem>` line per failing keyword.
 import { describe, expect, it } from 'vitest';
-import { validateJson, type JsonSchema } from '../../src/llm/json-schema.js';
+import { jsonPath, validateJson, type JsonSchema } from '../../src/llm/json-schema.js';
 import type { Json } from '../../src/util/canonical-json.js';
 
 const cases: Array<[string, JsonSchema, Json, string[]]> = [
   ['accepts a matching string', { type: 'string' }, 'a', []],
-  ['tells integer from number', { type: 'integer' }, 1.5, ['$: must be integer (got number)']],
-  ['accepts an integer as a number', { type: 'number' }, 3, []],
-  ['takes a list of types', { type: ['string', 'null'] }, null, []],
-  ['checks enum by value', { enum: [{ a: 1 }, 'x'] }, { a: 1 }, []],
-  ['reports enum misses', { enum: ['low', 'high'] }, 'mid', ['$: must be one of "low", "high" (got "mid")']],
-  ['checks const', { const: 3 }, 4, ['$: must be 3 (got 4)']],
-  ['checks string length in code points', { type: 'string', minLength: 2, maxLength: 3 }, '😀', ['$: must have at least 2 characters (got 1)']],
-  ['checks pattern', { type: 'string', pattern: '^[a-z]+$' }, 'A1', ['$: must match /^[a-z]+$/ (got "A1")']],
-  ['checks numeric bounds', { type: 'number', minimum: 0, exclusiveMaximum: 1 }, 1, ['$: must be < 1 (got 1)']],
-  ['checks multipleOf', { type: 'number', multipleOf: 0.5 }, 1.25, ['$: must be a multiple of 0.5 (got 1.25)']],
-  ['checks array sizes', { type: 'array', minItems: 1, maxItems: 2 }, [], ['$: must have at least 1 items (got 0)']],
-  ['checks uniqueItems', { type: 'array', uniqueItems: true }, [1, { a: 1 }, { a: 1 }], ['$[2]: duplicates item 1 (items must be unique)']],
-  ['checks items with paths', { type: 'array', items: { type: 'string' } }, ['a', 2], ['$[1]: must be string (got integer)']],
+  ['tells integer from number', { type: 'integer' }, 1.5, ['$: Instance type "number" is invalid. Expected "integer"']],
+  ['reports enum misses', { enum: ['low', 'high'] }, 'mid', ['$: Instance does not match any of ["low","high"]']],
+  ['checks string length in code points', { type: 'string', minLength: 2 }, '😀', ['$: String is too short (1 < 2)']],
+  ['checks numeric bounds', { type: 'number', minimum: 0, exclusiveMaximum: 1 }, 1, ['$: 1 is greater than or equal to 1']],
+  ['checks array sizes and items with paths', { type: 'array', maxItems: 1, items: { type: 'string' } }, ['a', 2], ['$: Array has too many items (2 > 1)', '$[1]: Instance type "number" is invalid. Expected "string"']],
   [
     'checks required and nested properties',
     { type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'boolean' } } } }, required: ['a', 'c'] },
     { a: { b: 'yes' } },
-    ['$: is missing required property "c"', '$.a.b: must be boolean (got string)'],
+    ['$: Instance does not have required property "c"', '$.a.b: Instance type "string" is invalid. Expected "boolean"'],
   ],
+  ['names additional properties', { type: 'object', properties: { a: {} }, additionalProperties: false }, { a: 1, 'b c': 2 }, ['$: has property "b c", which is not allowed']],
   [
-    'rejects additional properties when false',
-    { type: 'object', properties: { a: {} }, additionalProperties: false },
-    { a: 1, 'b c': 2 },
-    ['$: has property "b c", which is not allowed (allowed: a)'],
+    'follows $ref into $defs',
+    { type: 'object', $defs: { t: { type: 'string', minLength: 3 } }, properties: { x: { $ref: '#/$defs/t' } } },
+    { x: 'ab' },
+    ['$.x: String is too short (2 < 3)'],
   ],
-  ['validates additional properties against a schema', { type: 'object', additionalProperties: { type: 'number' } }, { 'x-y': 'no' }, ['$["x-y"]: must be number (got string)']],
-  ['passes anyOf when one alternative matches', { anyOf: [{ type: 'string' }, { type: 'number' }] }, 2, []],
-  ['fails oneOf when two alternatives match', { oneOf: [{ type: 'number' }, { minimum: 0 }] }, 2, ['$: must match exactly one of 2 alternatives (oneOf), matches 2']],
-  ['checks allOf', { allOf: [{ type: 'number' }, { maximum: 1 }] }, 2, ['$: must be <= 1 (got 2)']],
-  ['checks not', { not: { type: 'null' } }, null, ['$: must not match the "not" schema']],
-  ['ignores annotations', { type: 'string', description: 'd', title: 't', format: 'email', default: 'x' }, 'not an email', []],
-  ['reports unsupported keywords instead of skipping them', { $ref: '#/$defs/x' }, 1, ['$: the schema keyword "$ref" is not supported by oe\'s validator']],
+  ['checks allOf', { allOf: [{ type: 'number' }, { maximum: 1 }] }, 2, ['$: 2 is greater than 1']],
+  ['checks not as one line', { not: { type: 'null' } }, null, ['$: Instance matched "not" schema']],
+  ['reports anyOf as one line, not each alternative', { anyOf: [{ type: 'string' }, { type: 'number' }] }, true, ['$: Instance does not match any subschemas']],
   ['treats false as rejecting everything', false, 1, ['$: no value is allowed here']],
+  ['reads the draft from $schema', { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', required: ['a'] }, {}, ['$: Instance does not have required property "a"']],
 ];
 
 describe('validateJson', () => {
   it.each(cases)('%s', (_name, schema, value, errors) => {
     expect(validateJson(schema, value)).toEqual(errors);
+  });
+});
+
+describe('jsonPath', () => {
+  it('turns a JSON Pointer into a $-path', () => {
+    expect(jsonPath('#')).toBe('$');
+    expect(jsonPath('#/a/0/b c/x~1y')).toBe('$.a[0]["b c"]["x/y"]');
   });
 });

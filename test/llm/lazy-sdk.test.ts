@@ -1,6 +1,6 @@
 // STYLE §3.10 / issue #4 §5: the SDK loads only when a node really calls the API. Runs the built
 // modules (dist/, made by `npm test`'s pretest build) in a child process with a resolve hook that
-// reports every import of @anthropic-ai/sdk.
+// reports every import of @anthropic-ai/sdk or openai (issue #10 §5: the OpenAI SDK loads lazily too).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ const input = { _state: { name: 'Ada' }, _edge_inputs: {} };
 /** Runs `body` (an ES module body) with the hook; returns stderr lines that report SDK imports. */
 function sdkImports(body: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'oe-lazy-'));
-  const hook = `export async function resolve(s, c, next) { if (s.includes('@anthropic-ai/sdk')) process.stderr.write('SDK-LOADED ' + s + '\\n'); return next(s, c); }`;
+  const hook = `export async function resolve(s, c, next) { if (s.includes('@anthropic-ai/sdk') || s === 'openai' || s.startsWith('openai/')) process.stderr.write('SDK-LOADED ' + s + '\\n'); return next(s, c); }`;
   const script = join(dir, 'probe.mjs');
   writeFileSync(script, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));\n${body}\n`);
   const res = spawnSync(process.execPath, [script], { encoding: 'utf8' });

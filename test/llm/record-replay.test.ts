@@ -44,8 +44,14 @@ describe('record and replay', () => {
     // No key, and the server is gone: replay must not touch the network.
     const replayed = await runner.run(agentNode(), input, nodeContext({ baseURL, replayDir: dir }));
     const replayedSchema = await runner.run(agentNode({ schema }), input, nodeContext({ baseURL, replayDir: dir }));
-    expect(replayed).toEqual(recorded);
-    expect(replayedSchema).toEqual(recordedSchema);
+    // Issue #15 §5: the same output and tokens, but marked replayed (nothing was spent) and without
+    // a request id (no request was made).
+    const spent = ({ usage, ...rest }: typeof recorded) => ({ ...rest, usage: { ...usage, requestIds: undefined, replayed: undefined } });
+    expect(spent(replayed)).toEqual(spent(recorded));
+    expect(spent(replayedSchema)).toEqual(spent(recordedSchema));
+    expect(replayed.usage).toMatchObject({ replayed: true, costUsd: recorded.usage!.costUsd });
+    expect(replayed.usage!.requestIds).toBeUndefined();
+    expect(recorded.usage!.replayed).toBeUndefined();
   });
 
   it('fails a request with no recording, naming its hash and the nearest recording', async () => {
@@ -56,7 +62,7 @@ describe('record and replay', () => {
     const [recordedFile] = readdirSync(dir);
 
     const changed = { _state: { name: 'Grace' }, _edge_inputs: {} };
-    const expectedHash = await requestHash({ model: 'claude-sonnet-5-5', max_tokens: 8192, messages: [{ role: 'user', content: 'Say hello to Grace.' }] });
+    const expectedHash = await requestHash({ model: 'claude-sonnet-5-5', max_tokens: 128_000, messages: [{ role: 'user', content: 'Say hello to Grace.' }] });
     const err = (await runner.run(agentNode(), changed, nodeContext({ replayDir: dir })).catch((e: Error) => e)) as Error & { requestHash?: string };
     expect(err.name).toBe('RecordingNotFoundError');
     expect(err.requestHash).toBe(expectedHash);
@@ -89,9 +95,9 @@ describe('record and replay', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('hashes only the body fields that decide the answer, with keys in canonical order', async () => {
+  it('hashes the body without the transport flag `stream`, with keys in canonical order', async () => {
     const a = await requestHash({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] });
-    const b = await requestHash({ messages: [{ content: 'x', role: 'user' }], max_tokens: 1, model: 'm', temperature: undefined });
+    const b = await requestHash({ messages: [{ content: 'x', role: 'user' }], max_tokens: 1, model: 'm', temperature: undefined, stream: true });
     const c = await requestHash({ model: 'm', max_tokens: 2, messages: [{ role: 'user', content: 'x' }] });
     expect(a).toMatch(/^[0-9a-f]{16}$/);
     expect(b).toBe(a);

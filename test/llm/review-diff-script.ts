@@ -2,9 +2,11 @@
 // where oe is developed, so the recording comes from running the experience with --record against
 // the fake server (test/helpers/fake-anthropic.ts) answering with these Claude-style replies for
 // sample.diff. Token counts are estimated from the request and reply sizes (about 3.7 characters a
-// token), deterministically, so re-recording gives the same files.
+// token), deterministically, so re-recording gives the same files; cache reads and writes follow the
+// documented prompt-cache accounting (fake-anthropic.ts promptCacheUsage) for the `cache_control`
+// breakpoints oe sends.
 import { createHash } from 'node:crypto';
-import type { FakeReply, ReceivedRequest } from '../helpers/fake-anthropic.js';
+import { estimateTokens, promptCacheUsage, type FakeReply, type ReceivedRequest } from '../helpers/fake-anthropic.js';
 
 type Severity = 'low' | 'medium' | 'high';
 interface Finding {
@@ -186,13 +188,41 @@ export const VERDICTS: Record<string, Verdict> = {
   },
 };
 
-const tokens = (chars: number) => Math.max(1, Math.round(chars / 3.7));
+const tokens = estimateTokens;
 const msgId = (seed: string) => 'msg_01' + createHash('sha256').update(seed).digest('base64url').replace(/[-_]/g, 'x').slice(0, 22);
+
+/**
+ * The documented minimum cacheable prefix assumed for the scripted Sonnet 5.5 answers (the API does
+ * not cache a shorter prefix and reports no cache tokens for it). 1024 tokens is the documented
+ * minimum of the Sonnet models on the stored prompt-caching page; no figure for Sonnet 5.5 itself
+ * was found.
+ */
+export const MIN_CACHEABLE_TOKENS = 1024;
+
+/** Prompt-cache entries written so far in this recording session (promptCacheUsage). */
+const cached = new Set<string>();
+
+/**
+ * How long each scripted answer takes, in ms. A cache entry can be read only once the request that
+ * wrote it has been answered, so requests sent in parallel (one for_each wave) all write; later
+ * waves read, as on the real API.
+ */
+const LATENCY_MS = 200;
+
+/** Forgets the simulated prompt cache (a new recording session). */
+export function resetPromptCache(): void {
+  cached.clear();
+}
 
 function toolUse(req: ReceivedRequest, input: unknown, thinkingChars: number): FakeReply {
   const seed = JSON.stringify(req.body);
   const outChars = JSON.stringify(input).length;
+  const view = new Set(cached);
+  const cache = promptCacheUsage(req.body, view, MIN_CACHEABLE_TOKENS);
+  const written = [...view].filter((p) => !cached.has(p));
+  setTimeout(() => written.forEach((p) => cached.add(p)), LATENCY_MS);
   return {
+    delayMs: LATENCY_MS,
     body: {
       id: msgId(seed),
       type: 'message',
@@ -202,11 +232,12 @@ function toolUse(req: ReceivedRequest, input: unknown, thinkingChars: number): F
       stop_reason: 'tool_use',
       stop_sequence: null,
       usage: {
-        input_tokens: tokens(seed.length) + 410, // + the tool-use system prompt the API adds
+        input_tokens: cache.input_tokens + 410, // + the tool-use system prompt the API adds
         output_tokens: tokens(outChars) + tokens(thinkingChars),
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        cache_creation_input_tokens: cache.cache_creation_input_tokens,
+        cache_read_input_tokens: cache.cache_read_input_tokens,
+        cache_creation: { ephemeral_5m_input_tokens: cache.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 },
+        output_tokens_details: { thinking_tokens: tokens(thinkingChars) },
         server_tool_use: null,
         service_tier: 'standard',
       },
@@ -214,9 +245,16 @@ function toolUse(req: ReceivedRequest, input: unknown, thinkingChars: number): F
   };
 }
 
+/** The text of the first user message, whether one string or text blocks (prompt caching splits it). */
+function promptText(body: any): string {
+  const content = body?.messages?.[0]?.content;
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((b: { text?: string }) => b.text ?? '').join('') : '';
+}
+
 /** Answers one request of the review-diff experience the way the script says. */
 export function answer(req: ReceivedRequest): FakeReply {
-  const prompt = String(req.body?.messages?.[0]?.content ?? '');
+  const prompt = promptText(req.body);
   const dim = /along one dimension only: \*\*([a-z]+)\*\*/.exec(prompt);
   if (dim) return toolUse(req, { findings: FINDINGS[dim[1]!] ?? [] }, 2400);
   const finding = /<finding>\n([\s\S]*?)\n<\/finding>/.exec(prompt);

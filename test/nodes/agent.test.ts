@@ -1,4 +1,5 @@
-// Agent nodes against a real local HTTP server standing in for the Messages API (issue #4).
+// Agent nodes against a real local HTTP server standing in for the Messages API, through the real
+// SDK (issues #4, #15): request shapes, strict structured output, streaming, the SDK's retries.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runner } from '../../src/nodes/agent.js';
 import { FakeAnthropic, errorReply, textReply, toolReply } from '../helpers/fake-anthropic.js';
@@ -26,11 +27,13 @@ describe('agent node: text output', () => {
     expect(out.state_delta).toEqual({ greeting: 'Hello, Ada!' });
     expect(out.edge_output).toBe('Hello, Ada!');
     const [req] = fake.messageRequests;
+    // Issue #15 §3: max_tokens defaults to the model's maximum output, which the SDK only sends streamed.
     expect(req!.body).toEqual({
       model: 'claude-sonnet-5-5',
-      max_tokens: 8192,
+      max_tokens: 128_000,
       system: 'Be brief.',
       messages: [{ role: 'user', content: 'Say hello to Ada.' }],
+      stream: true,
     });
     expect(req!.apiKey).toBe(KEY);
   });
@@ -39,14 +42,20 @@ describe('agent node: text output', () => {
     fake.enqueue(textReply('ok', { input_tokens: 1_000_000, output_tokens: 100_000, cache_read_input_tokens: 200_000, cache_creation_input_tokens: 10_000 }));
     const out = await runner.run(agentNode(), input, nodeContext(llm()));
     // Sonnet 5.5: $2 in, $10 out, $0.10 cache read, $2.50 5m cache write per MTok
-    expect(out.usage).toEqual({
+    expect(out.usage).toMatchObject({
       inputTokens: 1_000_000,
       outputTokens: 100_000,
       cacheReadTokens: 200_000,
       cacheWriteTokens: 10_000,
       model: 'claude-sonnet-5-5',
+      provider: 'anthropic',
       costUsd: 2 + 1 + 0.02 + 0.025,
+      serviceTier: 'standard',
+      requests: 1,
+      requestIds: [expect.stringMatching(/^req_fake_/)],
     });
+    // Issue #15 §5: the raw usage object as the API sent it, so cost can be recomputed later.
+    expect(out.usage!.raw).toEqual([expect.objectContaining({ input_tokens: 1_000_000, cache_read_input_tokens: 200_000, service_tier: 'standard' })]);
   });
 
   it('reports a null cost for a model the price table does not know', async () => {
@@ -63,7 +72,7 @@ describe('agent node: text output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'oe-agent-'));
     writeFileSync(join(dir, 'p.md'), 'Check {{$item.name}} (#{{$index}}) in {{$args.repo}}.');
     fake.enqueue(textReply('fine'));
-    const node = agentNode({ prompt: 'p.md', prompt_file: 'p.md', reads: [], temperature: 0 });
+    const node = agentNode({ prompt: 'p.md', prompt_file: 'p.md', reads: [], temperature: 0, model: 'claude-haiku-4-5' });
     await runner.run(node, { _state: {}, _edge_inputs: {}, $item: { name: 'lodash' }, $index: 2 }, nodeContext(llm(), { experienceDir: dir, args: { repo: 'oe' } }));
     expect(fake.messageRequests[0]!.body.messages[0].content).toBe('Check lodash (#2) in oe.');
     expect(fake.messageRequests[0]!.body.temperature).toBe(0);
@@ -109,7 +118,10 @@ describe('agent node: schema output', () => {
     expect(out.edge_output).toEqual(value);
     const body = fake.messageRequests[0]!.body;
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
-    expect(body.tools).toEqual([{ name: 'submit_result', description: expect.any(String), input_schema: findingsSchema }]);
+    // Issue #15 §2: a strict tool whose input_schema went through the SDK's transform (minLength is
+    // not enforceable by constrained decoding, so it moves into the description).
+    expect(body.tools).toEqual([{ name: 'submit_result', description: expect.any(String), strict: true, input_schema: expect.objectContaining({ type: 'object', additionalProperties: false }) }]);
+    expect(body.tools[0].input_schema.properties.findings.items.properties.title).toEqual({ type: 'string', description: '{minLength: 1}' });
     expect(body.system).toBeUndefined();
   });
 
@@ -135,8 +147,8 @@ describe('agent node: schema output', () => {
     expect(second.messages[1]).toMatchObject({ role: 'assistant', content: [{ type: 'tool_use', name: 'submit_result', input: { findings: [{ title: '', severity: 'critical' }] } }] });
     const result = second.messages[2].content[0];
     expect(result).toMatchObject({ type: 'tool_result', is_error: true, tool_use_id: second.messages[1].content[0].id });
-    expect(result.content).toContain('$.findings[0].title: must have at least 1 characters');
-    expect(result.content).toContain('$.findings[0].severity: must be one of "low", "medium", "high" (got "critical")');
+    expect(result.content).toContain('$.findings[0].title: String is too short (0 < 1)');
+    expect(result.content).toContain('$.findings[0].severity: Instance does not match any of ["low","medium","high"]');
   });
 
   it('fails with every validation error when the re-ask does not match either', async () => {
@@ -172,15 +184,21 @@ describe('agent node: resilience', () => {
     const out = await runner.run(agentNode(), input, ctx);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
     expect(out.state_delta).toEqual({ greeting: 'done' });
-    expect(ctx.retries).toEqual([{ status: 429, waitMs: 1000, reason: expect.stringContaining('slow down') }]);
+    // The SDK waited as the server asked; the event reports the wait it measured, once.
+    expect(ctx.retries).toEqual([{ status: 429, waitMs: expect.any(Number), retry: 1, requestId: 'req_fake_1', reason: expect.stringContaining('rate_limit_error: slow down') }]);
+    expect(ctx.retries[0]!.waitMs).toBeGreaterThanOrEqual(990);
+    expect(ctx.retries[0]!.waitMs).toBeLessThan(1500);
     expect(fake.messageRequests).toHaveLength(2);
+    expect(fake.messageRequests.map((r) => r.headers['x-stainless-retry-count'])).toEqual(['0', '1']);
   });
 
-  it('honours retry-after-ms over retry-after', async () => {
+  it('honours retry-after-ms over retry-after, for a 529 too', async () => {
     fake.enqueue(errorReply(529, 'overloaded_error', 'overloaded', { 'retry-after-ms': '40', 'retry-after': '30' }), textReply('done'));
     const ctx = nodeContext(llm());
     await runner.run(agentNode(), input, ctx);
-    expect(ctx.retries).toEqual([{ status: 529, waitMs: 40, reason: expect.any(String) }]);
+    expect(ctx.retries).toEqual([expect.objectContaining({ status: 529, retry: 1, reason: expect.stringContaining('overloaded_error') })]);
+    expect(ctx.retries[0]!.waitMs).toBeGreaterThanOrEqual(35);
+    expect(ctx.retries[0]!.waitMs).toBeLessThan(1000);
   });
 
   it('fails after 500s exhaust the retries, reporting each retry with its backoff', async () => {
@@ -191,11 +209,12 @@ describe('agent node: resilience', () => {
     expect((err as Error).message).toMatch(/failed after 3 attempts: 500 api_error: internal \(request-id req_fake_\d+\)/);
     expect((err as Error & { retryable?: boolean }).retryable).toBe(true);
     expect(fake.messageRequests).toHaveLength(3);
-    expect(ctx.retries.map((r) => r.status)).toEqual([500, 500]);
-    expect(ctx.retries[0]!.waitMs).toBeGreaterThanOrEqual(375);
-    expect(ctx.retries[0]!.waitMs).toBeLessThanOrEqual(500);
-    expect(ctx.retries[1]!.waitMs).toBeGreaterThanOrEqual(750);
-    expect(ctx.retries[1]!.waitMs).toBeLessThanOrEqual(1000);
+    expect(ctx.retries.map((r) => [r.status, r.retry])).toEqual([[500, 1], [500, 2]]);
+    // The SDK's own backoff (0.5 s, then 1 s, minus up to 25 % jitter), as measured.
+    expect(ctx.retries[0]!.waitMs).toBeGreaterThanOrEqual(370);
+    expect(ctx.retries[0]!.waitMs).toBeLessThanOrEqual(600);
+    expect(ctx.retries[1]!.waitMs).toBeGreaterThanOrEqual(740);
+    expect(ctx.retries[1]!.waitMs).toBeLessThanOrEqual(1100);
   });
 
   it('does not retry a 400', async () => {
@@ -230,7 +249,7 @@ describe('agent node: resilience', () => {
     const t0 = Date.now();
     await expect(runner.run(agentNode(), input, ctx)).rejects.toThrow('cancelled');
     expect(Date.now() - t0).toBeLessThan(1500);
-    expect(ctx.retries).toEqual([{ status: 429, waitMs: 30_000, reason: expect.any(String) }]);
+    expect(ctx.retries).toEqual([]); // the SDK never sent the retry
     expect(fake.messageRequests).toHaveLength(1);
   });
 
@@ -239,22 +258,33 @@ describe('agent node: resilience', () => {
     const ctx = nodeContext(llm());
     const err = await runner.run(agentNode({ max_retries: 1, request_timeout: 200 } as never), input, ctx).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/failed after 2 attempts: request timed out/);
-    expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), reason: 'request timed out' }]);
+    expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), retry: 1, reason: 'request timed out' }]);
     expect(fake.messageRequests).toHaveLength(2);
   });
 
   it('times out a response whose body stalls after the headers', async () => {
     fake.enqueue({ hangBody: true, ...textReply('never finished') }, textReply('second try'));
     const ctx = nodeContext(llm());
-    const out = await runner.run(agentNode({ max_retries: 1, request_timeout: 300 } as never), input, ctx);
+    const out = await runner.run(agentNode({ max_retries: 1, request_timeout: 300, max_tokens: 1024 }), input, ctx);
     expect(out.state_delta).toEqual({ greeting: 'second try' });
-    expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), reason: 'request timed out' }]);
+    expect(ctx.retries).toEqual([{ status: null, waitMs: expect.any(Number), retry: 1, reason: 'request timed out' }]);
+    expect(fake.messageRequests.map((r) => r.body.stream)).toEqual([undefined, undefined]);
+  });
+
+  it('fails a streamed reply that goes silent for request_timeout', async () => {
+    fake.enqueue({ hangBody: true, ...textReply('never finished') });
+    const t0 = Date.now();
+    const err = (await runner.run(agentNode({ max_retries: 1, request_timeout: 300 }), input, nodeContext(llm())).catch((e: Error) => e)) as Error;
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(err.message).toMatch(/request timed out/);
   });
 
   it('takes the run-wide maxRetries and requestTimeoutMs when the node sets none', async () => {
     fake.fallback = { hang: true };
     const ctx = nodeContext({ ...llm(), maxRetries: 0, requestTimeoutMs: 150 });
-    await expect(runner.run(agentNode(), input, ctx)).rejects.toThrow(/after 1 attempts: request timed out/);
+    // Issue #12: no "after 1 attempts" when the SDK made one attempt.
+    const err = (await runner.run(agentNode(), input, ctx).catch((e: Error) => e)) as Error;
+    expect(err.message).toBe('Anthropic API request failed: request timed out');
     expect(fake.messageRequests).toHaveLength(1);
   });
 });
@@ -281,5 +311,144 @@ describe('agent node: the API key', () => {
     const ctx = nodeContext({ apiKey: 'sk-ant-wrong', baseURL: fake.baseURL });
     await expect(runner.run(agentNode(), input, ctx)).rejects.toThrow(/401/);
     expect(ctx.retries).toEqual([]);
+  });
+});
+
+describe('issue #15: strict structured output', () => {
+  it('sends the strict tool as the strict tool use documentation shows it, forced where the model allows', async () => {
+    const schema = { type: 'object', properties: { rating: { type: 'integer', minimum: 1, maximum: 5 } }, required: ['rating'] };
+    fake.enqueue(toolReply('submit_result', { rating: 3 }, {}, 'claude-haiku-4-5'));
+    await runner.run(agentNode({ model: 'claude-haiku-4-5', writes: ['rating'], schema }), input, nodeContext(llm()));
+    const body = fake.messageRequests[0]!.body;
+    expect(body.tools).toEqual([
+      {
+        name: 'submit_result',
+        description: 'Submit the result: an object with the fields rating.',
+        strict: true,
+        input_schema: { type: 'object', properties: { rating: { type: 'integer', description: '{minimum: 1, maximum: 5}' } }, additionalProperties: false, required: ['rating'] },
+      },
+    ]);
+    expect(body.tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
+  });
+
+  it('validates a schema that uses $ref, $defs, allOf and not, and re-asks once for a bound the grammar cannot enforce', async () => {
+    const schema = {
+      type: 'object',
+      $defs: { finding: { type: 'object', properties: { title: { type: 'string', minLength: 3 }, score: { allOf: [{ type: 'number' }, { type: 'number', maximum: 10 }] } }, required: ['title', 'score'], additionalProperties: false } },
+      properties: { findings: { type: 'array', items: { $ref: '#/$defs/finding' } }, note: { not: { type: 'null' }, type: 'string' } },
+      required: ['findings'],
+      additionalProperties: false,
+    };
+    fake.enqueue(
+      toolReply('submit_result', { findings: [{ title: 'ok!', score: 11 }] }),
+      toolReply('submit_result', { findings: [{ title: 'ok!', score: 7 }], note: 'fine' }),
+    );
+    const out = await runner.run(schemaNode({ schema, writes: ['findings', 'note'] }), input, nodeContext(llm()));
+    expect(out.state_delta).toEqual({ findings: [{ title: 'ok!', score: 7 }], note: 'fine' });
+    expect(fake.messageRequests[0]!.body.tools[0].input_schema.$defs.finding.properties.title).toEqual({ type: 'string', description: '{minLength: 3}' });
+    expect(fake.messageRequests[1]!.body.messages[2].content[0].content).toContain('$.findings[0].score: 11 is greater than 10');
+  });
+
+  it('fails at once on a refusal, without a re-ask and without a retry', async () => {
+    const refusal = toolReply('submit_result', {});
+    (refusal.body as Record<string, unknown>)['content'] = [];
+    (refusal.body as Record<string, unknown>)['stop_reason'] = 'refusal';
+    (refusal.body as Record<string, unknown>)['stop_details'] = { type: 'refusal', category: 'cyber', explanation: 'no' };
+    fake.enqueue(refusal);
+    const err = (await runner.run(schemaNode(), input, nodeContext(llm())).catch((e: Error) => e)) as Error & { retryable?: boolean; usage?: unknown };
+    expect(err.name).toBe('LlmRefusalError');
+    expect(err.message).toMatch(/refused to answer \(stop_reason: refusal; category cyber: no\); not re-asked/);
+    expect(err.retryable).toBe(false);
+    expect(err.usage).toMatchObject({ inputTokens: 100 });
+    expect(fake.messageRequests).toHaveLength(1);
+  });
+
+  it('fails clearly when the reply stops at max_tokens', async () => {
+    const cut = textReply('half an ans');
+    (cut.body as Record<string, unknown>)['stop_reason'] = 'max_tokens';
+    fake.enqueue(cut);
+    const err = (await runner.run(agentNode({ max_tokens: 10 }), input, nodeContext(llm())).catch((e: Error) => e)) as Error;
+    expect(err.name).toBe('LlmTruncatedError');
+    expect(err.message).toMatch(/stopped at max_tokens \(10\).*raise the node's max_tokens/);
+  });
+});
+
+describe('issue #15: streaming, max_tokens, effort and sampling', () => {
+  it('streams a request with max_tokens 64000 and returns the same message shape as a plain one', async () => {
+    const schema = { type: 'object', properties: { greeting: { type: 'string' } }, required: ['greeting'] };
+    fake.enqueue(toolReply('submit_result', { greeting: 'hi' }, { input_tokens: 50, output_tokens: 7 }), toolReply('submit_result', { greeting: 'hi' }, { input_tokens: 50, output_tokens: 7 }));
+    const streamed = await runner.run(agentNode({ schema, max_tokens: 64_000 }), input, nodeContext(llm()));
+    const plain = await runner.run(agentNode({ schema, max_tokens: 4096 }), input, nodeContext(llm()));
+    expect(fake.messageRequests.map((r) => [r.body.max_tokens, r.body.stream])).toEqual([[64_000, true], [4096, undefined]]);
+    expect(fake.messageRequests[0]!.headers['accept']).toBe('application/json'); // the SDK's own streaming request
+    expect(streamed.state_delta).toEqual({ greeting: 'hi' });
+    expect(streamed.usage).toMatchObject({ inputTokens: 50, outputTokens: 7 });
+    expect({ ...streamed, usage: { ...streamed.usage, requestIds: [] } }).toEqual({ ...plain, usage: { ...plain.usage, requestIds: [] } });
+  });
+
+  it('defaults max_tokens to the model table and caps a larger one at the model maximum', async () => {
+    fake.enqueue(textReply('a', {}, 'claude-haiku-4-5'), textReply('b', {}, 'claude-haiku-4-5'), textReply('c', {}, 'claude-unknown-9'));
+    await runner.run(agentNode({ model: 'claude-haiku-4-5' }), input, nodeContext(llm()));
+    await runner.run(agentNode({ model: 'claude-haiku-4-5', max_tokens: 500_000 }), input, nodeContext(llm()));
+    await runner.run(agentNode({ model: 'claude-unknown-9' }), input, nodeContext(llm()));
+    expect(fake.messageRequests.map((r) => r.body.max_tokens)).toEqual([64_000, 64_000, 8192]);
+  });
+
+  it('sends effort as output_config, and leaves out what the model table says the model rejects', async () => {
+    fake.enqueue(textReply('a'), textReply('b', {}, 'claude-haiku-4-5'));
+    await runner.run(agentNode({ effort: 'low', temperature: 0.2 }), input, nodeContext(llm()));
+    await runner.run(agentNode({ model: 'claude-haiku-4-5', effort: 'low', temperature: 0.2 }), input, nodeContext(llm()));
+    const [a, b] = fake.messageRequests.map((r) => r.body);
+    expect(a.output_config).toEqual({ effort: 'low' });
+    expect(a.temperature).toBeUndefined(); // Sonnet 5.5 answers any non-default temperature with a 400
+    expect(b.output_config).toBeUndefined(); // Haiku 4.5 takes no effort
+    expect(b.temperature).toBe(0.2);
+  });
+});
+
+describe('issue #15: prompt caching', () => {
+  const iterInput = (i: number) => ({ _state: { doc: 'SHARED CONTEXT '.repeat(50) }, _edge_inputs: {}, $item: { name: `item${i}` }, $index: i });
+  const cachedNode = (over = {}) => agentNode({ prompt: 'Context:\n{{doc}}\nNow check {{$item.name}}.', reads: ['doc'], system: 'You check things.', prompt_cache: true, for_each: { source: '$.items', concurrency: 1 }, ...over });
+
+  it('marks the system prompt and the prompt up to the first {{$item}} with cache_control', async () => {
+    fake.enqueue(textReply('ok'));
+    await runner.run(cachedNode(), iterInput(0), nodeContext(llm()));
+    const body = fake.messageRequests[0]!.body;
+    expect(body.system).toEqual([{ type: 'text', text: 'You check things.', cache_control: { type: 'ephemeral' } }]);
+    expect(body.messages[0].content).toEqual([
+      { type: 'text', text: `Context:\n${'SHARED CONTEXT '.repeat(50)}\nNow check `, cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: 'item0.' },
+    ]);
+  });
+
+  it('asks for 1-hour entries with prompt_cache: 1h, and sends no cache_control without prompt_cache', async () => {
+    fake.enqueue(textReply('ok'), textReply('ok'));
+    await runner.run(cachedNode({ prompt_cache: '1h' }), iterInput(0), nodeContext(llm()));
+    await runner.run(cachedNode({ prompt_cache: undefined }), iterInput(0), nodeContext(llm()));
+    expect(fake.messageRequests[0]!.body.system[0].cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    expect(fake.messageRequests[1]!.body.system).toBe('You check things.');
+    expect(typeof fake.messageRequests[1]!.body.messages[0].content).toBe('string');
+  });
+
+  it('gives for_each iterations byte-identical prefixes and prices cache writes and reads', async () => {
+    const { promptCacheUsage } = await import('../helpers/fake-anthropic.js');
+    const seen = new Set<string>();
+    fake.fallback = (req) => {
+      const u = promptCacheUsage(req.body, seen);
+      return textReply('ok', { ...u, output_tokens: 10 });
+    };
+    const a = await runner.run(cachedNode(), iterInput(0), nodeContext(llm()));
+    const b = await runner.run(cachedNode(), iterInput(1), nodeContext(llm()));
+    const [ra, rb] = fake.messageRequests.map((r) => r.body);
+    expect(rb.system).toEqual(ra.system);
+    expect(rb.messages[0].content[0]).toEqual(ra.messages[0].content[0]);
+    expect(a.usage!.cacheWriteTokens).toBeGreaterThan(100);
+    expect(a.usage!.cacheReadTokens).toBe(0);
+    expect(b.usage).toMatchObject({ cacheWriteTokens: 0, cacheReadTokens: a.usage!.cacheWriteTokens });
+    // Sonnet 5.5: $2 input, $2.50 5m cache write, $0.10 cache read, $10 output per MTok
+    const price = (u: typeof a.usage) => (u!.inputTokens * 2 + u!.cacheWriteTokens! * 2.5 + u!.cacheReadTokens! * 0.1 + u!.outputTokens * 10) / 1e6;
+    expect(a.usage!.costUsd).toBeCloseTo(price(a.usage), 9);
+    expect(b.usage!.costUsd).toBeCloseTo(price(b.usage), 9);
+    expect(b.usage!.costUsd!).toBeLessThan(a.usage!.costUsd!);
   });
 });

@@ -57,8 +57,8 @@ describe('skill node', () => {
     fake.enqueue(toolReply('submit_result', { summary: 42 }), toolReply('submit_result', { summary: 'fine' }));
     const out = await runner.run(skillNode(), input, ctx());
     expect(out.state_delta).toEqual({ summary: 'fine' });
-    expect(fake.messageRequests[0]!.body.tools[0].input_schema).toEqual({ type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] });
-    expect(fake.messageRequests[1]!.body.messages[2].content[0].content).toContain('$.summary: must be string (got integer)');
+    expect(fake.messageRequests[0]!.body.tools[0]).toMatchObject({ strict: true, input_schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false } });
+    expect(fake.messageRequests[1]!.body.messages[2].content[0].content).toContain('$.summary: Instance type "number" is invalid. Expected "string"');
   });
 
   it('fails clearly on a SKILL.md with an empty body, before any request', async () => {
@@ -71,5 +71,15 @@ describe('skill node', () => {
     writeFileSync(join(dir, 'SKILL.md'), 'Do it.');
     const c = nodeContext({ baseURL: fake.baseURL }, { experienceDir: dir });
     await expect(runner.run(skillNode(), input, c)).rejects.toThrow(/ANTHROPIC_API_KEY/);
+  });
+
+  it('#15: with prompt_cache marks the SKILL.md body (the system prompt) as the cached prefix, and takes effort', async () => {
+    writeFileSync(join(dir, 'SKILL.md'), 'Summarize the notes.');
+    fake.enqueue(textReply('done'));
+    await runner.run(skillNode({ prompt_cache: '1h', effort: 'high' }), input, ctx());
+    const body = fake.messageRequests[0]!.body;
+    expect(body.system).toEqual([{ type: 'text', text: 'Summarize the notes.', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: canonicalJson(input) }] }]);
+    expect(body.output_config).toEqual({ effort: 'high' });
   });
 });
