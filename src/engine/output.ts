@@ -4,6 +4,7 @@ import { hasType } from '../experience/args.js';
 import type { NodeDef, StateField } from '../experience/types.js';
 import type { NodeOutput, Usage } from '../log/events.js';
 import { NotJsonError, roundTrip, type Json } from '../util/canonical-json.js';
+import { stateDeltaViolation } from './state-check.js';
 
 /** A node returned something that is not a valid result; the node fails with this. */
 export class NodeResultError extends Error {
@@ -21,8 +22,8 @@ function typeName(v: Json): string {
 /**
  * Turns a node's raw return value into its output. `null`/`undefined` is an empty result.
  * @throws {NodeResultError} when the value is not an object, is not JSON (naming the path), writes
- *   a field not in `writes`, or writes a value of the wrong declared type (an `array_append` field
- *   also takes a single element).
+ *   a field not in `writes`, writes a value of the wrong declared type (an `array_append` field
+ *   also takes a single element), or a value its field's JSON-Schema keywords reject (state-check.ts).
  */
 export function checkResult(node: NodeDef, raw: unknown, schema: Readonly<Record<string, StateField>>): { output: NodeOutput; usage?: Usage } {
   if (raw === undefined || raw === null) return { output: { state_delta: {}, edge_output: null } };
@@ -52,6 +53,8 @@ export function checkResult(node: NodeDef, raw: unknown, schema: Readonly<Record
       throw new NodeResultError(`node ${node.id} wrote ${typeName(value)} to state field "${field}", declared as ${decl.type}`);
     }
   }
+  const violation = stateDeltaViolation(delta, schema);
+  if (violation) throw new NodeResultError(`node ${node.id} wrote state field "${violation.field}" that does not match its schema: ${violation.message}`);
   return { output: { state_delta: delta, edge_output: edge }, ...(r.usage ? { usage: r.usage } : {}) };
 }
 

@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentNode } from '../experience/types.js';
-import { renderTemplate } from '../experience/template.js';
 import { answer } from '../llm/answer.js';
 import { DEFAULT_MAX_TOKENS } from '../llm/models.js';
 import { callContext } from '../llm/node-options.js';
+import { renderNodePrompt } from './prompt.js';
 import type { NodeRunner } from './runner.js';
 
 /**
@@ -28,7 +28,7 @@ export const runner: NodeRunner<AgentNode> = {
   model: (node, hashCtx) => node.model ?? hashCtx.llm.defaultModel,
   async run(node, input, ctx) {
     const template = node.prompt_file ? await readFile(resolve(ctx.experienceDir, node.prompt_file), 'utf8') : node.prompt;
-    const prompt = renderTemplate(template, { state: input._state, item: input.$item, index: input.$index, args: ctx.args });
+    const prompt = renderNodePrompt(template, input, ctx.args);
     const call = callContext(node, ctx);
     const base = {
       model: node.model ?? ctx.llm.defaultModel,

@@ -1,0 +1,18 @@
+// A node's prompt rendered from its input bundle (SPEC §2.2, issue #10 §1): the template sees the
+// node's `_state` (its reads), its own resolved `args` (which win over a read of the same name, as in
+// OpenExpertise), `$item`/`$index` and the run args.
+import type { Json } from '../util/canonical-json.js';
+import { renderTemplate } from '../experience/template.js';
+import type { NodeInput } from './runner.js';
+
+const BUNDLE_KEYS = new Set(['_state', '_edge_inputs', '$item', '$index']);
+
+/**
+ * Renders `template` for one attempt of a node.
+ * @throws {TemplateError} for a placeholder with no value or a filter that does not apply.
+ */
+export function renderNodePrompt(template: string, input: NodeInput, runArgs: { [name: string]: Json }): string {
+  const values: { [name: string]: Json } = {};
+  for (const [k, v] of Object.entries(input)) if (!BUNDLE_KEYS.has(k) && v !== undefined) values[k] = v as Json;
+  return renderTemplate(template, { state: input._state, values, item: input.$item, index: input.$index, args: runArgs });
+}
