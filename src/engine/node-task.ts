@@ -69,7 +69,7 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<void>
       state,
       edges: inputs.edges,
       files: await hashFiles(tc, await runner.files(node, tc.experienceDir)),
-      ...modelOf(runner, node, tc),
+      ...(await modelOf(runner, node, tc)),
     };
   } catch (e) {
     await failUnprepared(tc, node, base, e);
@@ -82,8 +82,8 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<void>
   await runForEach(tc, node, runner, inputs, base);
 }
 
-function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): { model?: string } {
-  const model = runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
+async function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): Promise<{ model?: string }> {
+  const model = await runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
   return model === undefined ? {} : { model };
 }
 
