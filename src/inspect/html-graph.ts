@@ -79,9 +79,9 @@ export function graphSvg(nodes: readonly NodeSummary[]): string {
               ? `▶ executed · ${fmtDuration(n.durationMs)}`
               : n.execution;
     const dash = n.execution === 'cached' ? ' stroke-dasharray="6 3"' : '';
-    const tip = `${n.nodeId} (${n.kind ?? '?'}): ${label}, ${n.execution}${n.error ? ` — ${n.error.name}: ${n.error.firstLine}` : ''}`;
+    const tip = `${n.nodeId} (${n.kind ?? '?'}${n.phase !== undefined ? `, phase ${n.phase}` : ''}): ${label}, ${n.execution}${n.error ? ` — ${n.error.name}: ${n.error.firstLine}` : ''}`;
     return (
-      `<g class="node" data-node="${esc(n.nodeId)}" data-status="${esc(label)}" data-execution="${esc(n.execution)}" tabindex="0">` +
+      `<g class="node" data-node="${esc(n.nodeId)}" data-status="${esc(label)}" data-execution="${esc(n.execution)}"${n.phase !== undefined ? ` data-phase="${esc(n.phase)}"` : ''} tabindex="0">` +
       `<title>${esc(tip)}</title>` +
       `<rect x="${x}" y="${y}" width="${W}" height="${H}" rx="7" fill="${fill}" stroke="#263238" stroke-width="1.5"${dash}/>` +
       `<text x="${x + 10}" y="${y + 19}" font-size="13" font-weight="600" fill="${dark ? '#fff' : '#263238'}">${esc(truncate(n.nodeId, 22))}</text>` +

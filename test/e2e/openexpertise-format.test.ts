@@ -2,6 +2,8 @@
 // (phases, JSON-Schema state fields with $ref, state.store, node args and filters in prompts) validates
 // and runs; what validation rejects, run rejects the same way (exit 2, file:line:col, nothing
 // written); a write that breaks its field's schema fails the node naming the field and the violation.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runOe } from '../helpers/cli.js';
 import { eventsOf, expectRunInvariants, freshExperiences, runExperience, workspaceUntouched } from '../helpers/experience.js';
@@ -72,6 +74,24 @@ describe('#10: an OpenExpertise 0.1 experience through oe validate and oe run', 
     const r = await runExperience(ws);
     expectRunInvariants(r);
     expect(r.last!.finalState).toEqual({ topic: 'caching', angles: [{ name: 'speed' }, { name: 'cost' }], ideas: [{ idea: 'speed idea', score: 0 }, { idea: 'cost idea', score: 1 }] });
+
+    // Phases are groups in inspect (--json, the pretty table) and in the HTML report.
+    const runId = r.last!.runId;
+    const j = await runOe(['inspect', runId, '--json'], { cwd: ws.root });
+    const summary = JSON.parse(j.stdout) as { phases: unknown; nodes: Array<{ nodeId: string; phase?: string }> };
+    expect(summary.phases).toEqual([
+      { id: 'seed', title: 'Seed', nodes: ['load_seed'], counts: { executed: 1, cached: 0, failed: 0, skipped: 0, notRun: 0 } },
+      { id: 'diverge', title: 'diverge', nodes: ['diverge'], counts: { executed: 1, cached: 0, failed: 0, skipped: 0, notRun: 0 } },
+    ]);
+    expect(summary.nodes.map((n) => n.phase)).toEqual(['seed', 'diverge']);
+    const pretty = await runOe(['--log-format', 'pretty', 'inspect', runId], { cwd: ws.root });
+    expect(pretty.stdout).toMatch(/NODE\s+PHASE\s+KIND/);
+    expect(pretty.stdout).toContain('phases      Seed (seed): 1 node — 1 executed');
+    const html = await runOe(['inspect', runId, '--html', 'report.html'], { cwd: ws.root });
+    expect(html.code, html.stderr).toBe(0);
+    const page = readFileSync(join(ws.root, 'report.html'), 'utf8');
+    expect(page).toContain('<tr class="phase" data-phase="seed"><th colspan="9">phase Seed (seed): 1 node — 1 executed</th></tr>');
+    expect(page).toContain('data-node="diverge" data-status="completed" data-execution="executed" data-phase="diverge"');
   });
 
   it("a write that breaks its field's schema fails the node, naming the field and the violation", async () => {
