@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path';
 import { writeTextAtomic } from '../util/atomic-write.js';
 import { UsageError } from '../util/errors.js';
 import { startCommand, type CliProcess, type Register } from './command.js';
+import { writeStdout } from './stdout.js';
 
 /** Registers `oe graph`; the action imports the loader, and beautiful-mermaid only with --html. */
 export const register: Register = (program: Command, proc: CliProcess) => {
@@ -27,7 +28,7 @@ export const register: Register = (program: Command, proc: CliProcess) => {
       const mermaid = renderMermaid(experience, { direction });
       const text = opts.html ? await (await import('../inspect/graph-html.js')).renderGraphHtml(experience, mermaid) : mermaid;
       if (opts.output === undefined) {
-        process.stdout.write(text);
+        await writeStdout(text);
         return;
       }
       const file = resolve(globals.cwd, opts.output);

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOe } from '../helpers/cli.js';
+import { OE_BIN, runOe } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
 import { freshExperiences } from '../helpers/experience.js';
 
 const experience = freshExperiences();
@@ -75,5 +76,21 @@ describe('#10: oe graph', () => {
     expect(bad.stderr).toContain('--direction must be TD or LR, not \\"up\\"');
     const missing = await runOe(['graph', 'nowhere'], { cwd: ws.root });
     expect(missing.code).toBe(1);
+  });
+
+  it('stdout survives a slow pipe: the whole page and the whole JSON Schema arrive (both are over 64 KiB or can be)', async () => {
+    const ws = experience(YAML);
+    for (const args of [['schema'], ['graph', 'exp', '--html']]) {
+      const child = spawn(process.execPath, [OE_BIN, ...args], { cwd: ws.root, stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.pause();
+      await new Promise((ok) => setTimeout(ok, 700));
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stdout.resume();
+      const code = await new Promise<number | null>((ok) => child.on('close', ok));
+      expect(code).toBe(0);
+      if (args[0] === 'schema') expect(() => JSON.parse(out)).not.toThrow();
+      else expect(out.trimEnd().endsWith('</html>')).toBe(true);
+    }
   });
 });
