@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OE_BIN, runOe } from '../helpers/cli.js';
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { freshExperiences } from '../helpers/experience.js';
 
 const experience = freshExperiences();
@@ -78,19 +78,13 @@ describe('#10: oe graph', () => {
     expect(missing.code).toBe(1);
   });
 
-  it('stdout survives a slow pipe: the whole page and the whole JSON Schema arrive (both are over 64 KiB or can be)', async () => {
+  it('stdout survives a slow pipe: the whole JSON Schema (over 64 KiB) and the whole page arrive', async () => {
     const ws = experience(YAML);
-    for (const args of [['schema'], ['graph', 'exp', '--html']]) {
-      const child = spawn(process.execPath, [OE_BIN, ...args], { cwd: ws.root, stdio: ['ignore', 'pipe', 'ignore'] });
-      child.stdout.pause();
-      await new Promise((ok) => setTimeout(ok, 700));
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stdout.resume();
-      const code = await new Promise<number | null>((ok) => child.on('close', ok));
-      expect(code).toBe(0);
-      if (args[0] === 'schema') expect(() => JSON.parse(out)).not.toThrow();
-      else expect(out.trimEnd().endsWith('</html>')).toBe(true);
-    }
+    // A consumer that starts reading only after oe has finished writing, as `| less` might.
+    const slow = (args: string) => execFileSync('sh', ['-c', `"${process.execPath}" "${OE_BIN}" ${args} | (sleep 1; cat)`], { cwd: ws.root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const schema = slow('schema');
+    expect(schema.length).toBeGreaterThan(65_536);
+    expect(() => JSON.parse(schema)).not.toThrow();
+    expect(slow('graph exp --html').trimEnd().endsWith('</html>')).toBe(true);
   });
 });
