@@ -131,6 +131,8 @@ export const NODE_SCHEMAS = {
       ...commonFields,
       kind: z.literal('skill'),
       impl: implPath('A SKILL.md (front matter + body)'),
+      inputs: z.record(z.string(), z.json()).optional().describe('OpenExpertise\'s name for a skill\'s args: merged into `args`.'),
+      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema for the answer (wins over the SKILL.md front matter\'s): its object becomes the state delta.'),
       model,
       max_tokens: maxTokens,
       temperature,

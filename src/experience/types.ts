@@ -109,6 +109,8 @@ export interface SkillNode extends NodeBase {
   kind: 'skill';
   /** Path of a SKILL.md relative to the experience directory. */
   impl: string;
+  /** A JSON Schema for the answer; wins over the SKILL.md front matter's. (OpenExpertise's `inputs` are merged into `args`.) */
+  schema?: { [key: string]: Json };
   model?: string;
   max_tokens?: number;
   temperature?: number;

@@ -91,6 +91,7 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
   const { on_error, timeout, request_timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; request_timeout?: number | string; prompt_file?: string };
   delete (rest as { prompt_file?: string }).prompt_file;
   const node = { ...rest, id: asNodeId(rest.id), on_error: on_error ?? { policy: 'fail_run' } } as NodeDef;
+  if (node.kind === 'skill' && 'inputs' in node) ok = mergeSkillInputs(node, base, label, sink) && ok;
   if (timeout !== undefined) {
     const ms = parseDuration(timeout);
     if (ms === null || ms < 1) {
@@ -106,6 +107,20 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
     } else (node as NodeDef & { request_timeout?: number }).request_timeout = ms;
   }
   return { node, ok: checkFiles(node, index, scope, sink) && ok };
+}
+
+/** OpenExpertise's skill `inputs` become `args` (an input and an arg of one name is a problem). False on a problem. */
+function mergeSkillInputs(node: NodeDef & { kind: 'skill' }, base: YamlPath, label: string, sink: Sink): boolean {
+  const inputs = (node as { inputs?: Record<string, Json> }).inputs ?? {};
+  delete (node as { inputs?: unknown }).inputs;
+  let ok = true;
+  for (const [k, v] of Object.entries(inputs)) {
+    if (Object.hasOwn(node.args, k)) {
+      sink.at([...base, 'inputs', k], `${label}: inputs.${k} is also in args; a skill's inputs are its args, so give it once`);
+      ok = false;
+    } else node.args[k] = v;
+  }
+  return ok;
 }
 
 /** impl / prompt / dataset files exist relative to the experience dir; sets an agent's `prompt_file`. False on a problem. */
@@ -180,6 +195,7 @@ export function checkNodeRefs(node: NodeDef, index: number, scope: NodeScope, si
   if (node.kind === 'agent' || node.kind === 'cli-agent') checkPrompt(node, index, scope, sink);
   if (node.kind === 'agent') checkAgentOutput(node, base, label, sink);
   if (node.kind === 'cli-agent') checkCliAgentOutput(node, base, label, sink);
+  if (node.kind === 'skill' && node.schema) checkDeltaSchema(node.schema, node.writes, base, label, sink);
   if (node.kind === 'gate' && node.default !== undefined && node.options && !node.options.includes(node.default)) {
     sink.at([...base, 'default'], `${label}: default ${show(node.default)} is not one of options ${node.options.join(', ')}`);
   }

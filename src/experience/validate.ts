@@ -89,7 +89,12 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): Experience | und
   const rawEdges = isMapping(graph) ? graph.edges : undefined;
   if (!isMapping(graph)) sink.at(graph === undefined ? [] : ['graph'], graph === undefined ? 'missing required key "graph"' : `graph must be a mapping with nodes and edges, not ${show(graph)}`);
   else {
-    for (const key of Object.keys(graph)) if (key !== 'nodes' && key !== 'edges') sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, ['nodes', 'edges'])}`, { key: true });
+    for (const key of Object.keys(graph)) {
+      if (key === 'nodes' || key === 'edges') continue;
+      // OpenExpertise 0.1 has these; their scheduling comes with the new engine (issue #10 §1).
+      if (key === 'pipelines' || key === 'loops') sink.at(['graph', key], `graph.${key} (OpenExpertise 0.1) is not supported by this version of oe yet`, { key: true });
+      else sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, ['nodes', 'edges'])}`, { key: true });
+    }
     if (!Array.isArray(rawNodes)) sink.at(rawNodes === undefined ? ['graph'] : ['graph', 'nodes'], rawNodes === undefined ? 'graph: missing required key "nodes"' : `graph.nodes must be a list, not ${show(rawNodes)}`);
     if (rawEdges !== undefined && rawEdges !== null && !Array.isArray(rawEdges)) sink.at(['graph', 'edges'], `graph.edges must be a list, not ${show(rawEdges)}`);
   }

@@ -15,7 +15,8 @@ import type { NodeRunner } from './runner.js';
  * (`{...args, _state, _edge_inputs, $item?, $index?}`), so equal inputs give byte-equal requests.
  * The SKILL.md's content is part of the input hash (`files`). Output:
  * - front matter without `schema`: the reply's text goes to the node's single `writes` field;
- * - front matter with `schema`: a validated object, as an agent node with `schema` (structured.ts).
+ * - a `schema` on the node (OpenExpertise's) or else in the front matter: a validated object, as an
+ *   agent node with `schema` (structured.ts).
  * The model is the node's `model`, else the run's default (the front matter does not choose it, so
  * `model()` needs no file I/O).
  */
@@ -33,6 +34,6 @@ export const runner: NodeRunner<SkillNode> = {
       temperature: node.temperature,
     };
     const user = canonicalJson(input);
-    return answer({ ...base, user }, skill.schema, node.writes, call);
+    return answer({ ...base, user }, node.schema ?? skill.schema, node.writes, call);
   },
 };

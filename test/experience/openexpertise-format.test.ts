@@ -174,4 +174,12 @@ describe('#10: OpenExpertise 0.1 experiences validate unchanged', () => {
   it('an unknown key in state is still an error, with store among the allowed ones', () => {
     expect(check(BRAINSTORM.replace('  store: .openexpertise', '  stor: .openexpertise')).lines).toEqual(['oe10/experience.yaml:6:3: unknown key "stor" in state (did you mean "store"?)']);
   });
+
+  it('graph.pipelines and graph.loops are refused by name, not as unknown keys', () => {
+    const yaml = BRAINSTORM.replace('  edges:\n', '  pipelines:\n    - { id: p, items: $.angles, stages: [diverge] }\n  loops:\n    - { id: l, body: summarize, max_iters: 3 }\n  edges:\n');
+    expect(check(yaml).lines).toEqual([
+      'oe10/experience.yaml:60:3: graph.pipelines (OpenExpertise 0.1) is not supported by this version of oe yet',
+      'oe10/experience.yaml:62:3: graph.loops (OpenExpertise 0.1) is not supported by this version of oe yet',
+    ]);
+  });
 });
