@@ -1,15 +1,14 @@
 // `oe graph [path] [--html] [-o file] [--direction TD|LR]` (issue #10 §6): the experience as a
 // Mermaid flowchart — phases as subgraphs, a shape per node kind, for_each and when as labels — on
 // stdout or into a file; with --html, a self-contained page that draws it. Needs no API key and runs
-// nothing. An invalid experience exits 2 with its problems, like `oe validate`.
+// nothing. An invalid experience exits 2 with its problems, like `oe validate`. The work lives in
+// src/inspect/cmd-graph.ts, imported when the command runs.
 import type { Command } from 'commander';
-import { relative, resolve } from 'node:path';
-import { writeTextAtomic } from '../util/atomic-write.js';
 import { UsageError } from '../util/errors.js';
 import { startCommand, type CliProcess, type Register } from './command.js';
 import { writeStdout } from './stdout.js';
 
-/** Registers `oe graph`; the action imports the loader, and beautiful-mermaid only with --html. */
+/** Registers `oe graph`. */
 export const register: Register = (program: Command, proc: CliProcess) => {
   program
     .command('graph')
@@ -22,19 +21,7 @@ export const register: Register = (program: Command, proc: CliProcess) => {
       const direction = opts.direction.toUpperCase();
       if (direction !== 'TD' && direction !== 'LR') throw new UsageError(`--direction must be TD or LR, not ${JSON.stringify(opts.direction)}`);
       const { globals, output } = await startCommand(cmd, proc);
-      const { loadExperience } = await import('../experience/load.js');
-      const { renderMermaid } = await import('../experience/mermaid.js');
-      const { experience } = await loadExperience(path, globals.cwd);
-      const mermaid = renderMermaid(experience, { direction });
-      const text = opts.html ? await (await import('../inspect/graph-html.js')).renderGraphHtml(experience, mermaid) : mermaid;
-      if (opts.output === undefined) {
-        await writeStdout(text);
-        return;
-      }
-      const file = resolve(globals.cwd, opts.output);
-      writeTextAtomic(file, text, 'the graph');
-      const shown = relative(globals.cwd, file) || file;
-      if (output.format === 'json') output.out.info({ file: shown, format: opts.html ? 'html' : 'mermaid', nodes: experience.graph.nodes.length }, 'graph written');
-      else output.out.info(`✓ wrote ${shown}`);
+      const { graphCommand } = await import('../inspect/cmd-graph.js');
+      await graphCommand(path, { html: opts.html === true, direction, ...(opts.output !== undefined ? { output: opts.output } : {}) }, { cwd: globals.cwd, output, writeStdout });
     });
 };

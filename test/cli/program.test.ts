@@ -5,13 +5,14 @@ import { buildProgram } from '../../src/cli/program.js';
 import type { CliProcess } from '../../src/cli/command.js';
 import { UsageError } from '../../src/util/errors.js';
 
-const { launchRun, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand } = vi.hoisted(() => ({
+const { launchRun, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand, graphCommand } = vi.hoisted(() => ({
   launchRun: vi.fn(),
   loadExperience: vi.fn(async (path: string) => ({ experience: { name: path }, dir: '/x', file: `/x/${path}.yaml`, sha256: 'h' })),
   prepareResume: vi.fn(async () => ({ args: { prior: 1 }, source: { definitionSource: 'log' }, memo: new Map() })),
   inspectCommand: vi.fn(),
   runsCommand: vi.fn(),
   diffCommand: vi.fn(),
+  graphCommand: vi.fn(),
 }));
 
 vi.mock('../../src/cli/launch.js', async (orig) => ({ ...(await orig<object>()), launchRun }));
@@ -20,6 +21,7 @@ vi.mock('../../src/cli/resume-source.js', () => ({ prepareResume }));
 vi.mock('../../src/inspect/cmd-inspect.js', () => ({ inspectCommand }));
 vi.mock('../../src/inspect/cmd-runs.js', () => ({ runsCommand }));
 vi.mock('../../src/inspect/cmd-diff.js', () => ({ diffCommand }));
+vi.mock('../../src/inspect/cmd-graph.js', () => ({ graphCommand }));
 
 const RUN = '01932f00-0000-7000-8000-000000000001';
 
@@ -95,5 +97,14 @@ describe('read-only commands', () => {
   it('oe diff passes both runs', async () => {
     await oe('diff', RUN, RUN.replace(/1$/, '2'), '--json');
     expect(diffCommand).toHaveBeenCalledWith(RUN, RUN.replace(/1$/, '2'), expect.objectContaining({ json: true }));
+  });
+
+  it('#10: oe graph passes the path, --html, -o and the direction (case-insensitive); refuses another direction first', async () => {
+    await oe('graph', 'exp', '--html', '-o', 'g.html', '--direction', 'lr');
+    expect(graphCommand).toHaveBeenCalledWith('exp', { html: true, output: 'g.html', direction: 'LR' }, expect.objectContaining({ cwd: '/work' }));
+    await oe('graph');
+    expect(graphCommand.mock.calls[1]!.slice(0, 2)).toEqual(['.', { html: false, direction: 'TD' }]);
+    await expect(oe('graph', '--direction', 'up')).rejects.toThrow(/--direction must be TD or LR, not "up"/);
+    expect(graphCommand).toHaveBeenCalledTimes(2);
   });
 });
