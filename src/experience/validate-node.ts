@@ -11,6 +11,7 @@ import { NODE_KINDS, NODE_SCHEMAS } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { TemplateError, templatePlaceholders } from './template.js';
 import { unresolvedRefs } from './schema-refs.js';
+import { schemaShapeProblems } from './schema-shape.js';
 import type { InputDecl, NodeDef, NodeKind, StateField } from './types.js';
 
 /** Where problems go: `at` a YAML path of the experience file, or `inFile` at an offset of another text file. */
@@ -264,7 +265,13 @@ function checkCliAgentOutput(node: NodeDef & { kind: 'cli-agent' }, base: YamlPa
   }
   if (!node.schema) return;
   checkDeltaSchema(node.schema, node.writes, base, label, sink);
-  for (const bad of unresolvedRefs(node.schema)) sink.at([...base, 'schema', ...bad.path], `${label}: schema $ref ${JSON.stringify(bad.ref)} ${bad.reason}`);
+  checkSchemaKeywords(node.schema, base, label, sink);
+}
+
+/** A node `schema` that oe itself applies (@cfworker/json-schema): its keywords' values and its `$ref`s. */
+function checkSchemaKeywords(schema: { [key: string]: Json }, base: YamlPath, label: string, sink: Sink): void {
+  for (const bad of schemaShapeProblems(schema)) sink.at([...base, 'schema', ...bad.path], `${label}: schema: ${bad.message}`);
+  for (const bad of unresolvedRefs(schema)) sink.at([...base, 'schema', ...bad.path], `${label}: schema $ref ${JSON.stringify(bad.ref)} ${bad.reason}`);
 }
 
 /** The declared type of what a bare `{{name}}` names (a literal node arg, or a `reads` field), when known. */

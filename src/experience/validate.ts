@@ -9,6 +9,7 @@ import { buildGraph, findCycles } from './graph.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
 import { ExperienceSchema, EdgeSchema, FIELD_NAME_RE, InputDeclSchema, PhaseSchema, StateFieldSchema, TOP_LEVEL_KEYS } from './schema.js';
 import { unresolvedRefs } from './schema-refs.js';
+import { schemaShapeProblems } from './schema-shape.js';
 import { didYouMean } from './suggest.js';
 import type { EdgeDef, Experience, InputDecl, NodeDef, Phase, StateField } from './types.js';
 import type { Json } from '../util/canonical-json.js';
@@ -242,6 +243,10 @@ function checkState(raw: unknown, sink: Sink): (Section<StateField> & { store?: 
     }
     if (f.merge === 'array_append' && f.type !== 'array' && f.type !== 'any') {
       sink.at(['state', 'schema', name, 'merge'], `${label}: merge array_append needs type array or any, not ${f.type}`);
+      ok = false;
+    }
+    for (const bad of schemaShapeProblems(decl as Json, ['type', 'merge'])) {
+      sink.at(['state', 'schema', name, ...bad.path], `${label}: ${bad.message}`);
       ok = false;
     }
     for (const bad of unresolvedRefs(decl as Json)) {

@@ -182,4 +182,18 @@ describe('#10: OpenExpertise 0.1 experiences validate unchanged', () => {
       'oe10/experience.yaml:62:3: graph.loops (OpenExpertise 0.1) is not supported by this version of oe yet',
     ]);
   });
+
+  it('a JSON-Schema keyword with a value JSON Schema does not allow is an error at the keyword (run could not apply it)', () => {
+    const yaml = BRAINSTORM.replace('angles: { type: array, items: { type: object, required: [name] } }', "angles: { type: array, items: object, allOf: {}, minItems: -1 }")
+      .replace('note: {}', "note: { pattern: '[', enum: ab }")
+      .replace('required: [raw_ideas]', 'required: raw_ideas');
+    expect(check(yaml).lines).toEqual([
+      'oe10/experience.yaml:9:35: state field "angles": items must be a schema (a mapping or true/false), not "object"',
+      'oe10/experience.yaml:9:50: state field "angles": allOf must be a non-empty list of schemas, not {}',
+      'oe10/experience.yaml:9:64: state field "angles": minItems must be a whole number, 0 or more, not -1',
+      'oe10/experience.yaml:17:22: state field "note": pattern "[" is not a regular expression: Invalid regular expression: /[/u: Unterminated character class',
+      'oe10/experience.yaml:17:33: state field "note": enum must be a list of values, not "ab"',
+      'oe10/experience.yaml:44:19: node "diverge": schema: required must be a list of property names, not "raw_ideas"',
+    ]);
+  });
 });
