@@ -92,6 +92,7 @@ describe('#10: an OpenExpertise 0.1 experience through oe validate and oe run', 
     const page = readFileSync(join(ws.root, 'report.html'), 'utf8');
     expect(page).toContain('<tr class="phase" data-phase="seed"><th colspan="9">phase Seed (seed): 1 node — 1 executed</th></tr>');
     expect(page).toContain('data-node="diverge" data-status="completed" data-execution="executed" data-phase="diverge"');
+    expect(page).toMatch(/<text class="phase"[^>]*>seed<\/text>/);
   });
 
   it("a write that breaks its field's schema fails the node, naming the field and the violation", async () => {
