@@ -103,6 +103,7 @@ export function recordCliVersion(dir: string, provider: CliProvider, version: st
     all[provider] = version;
     await writeAtomic(join(dir, VERSIONS_FILE), JSON.stringify(all, Object.keys(all).sort(), 2) + '\n');
   });
+  // The caller gets the error through `next`; the queue only has to stay usable for the next update.
   versionsQueue = next.catch(() => undefined);
   return next;
 }
