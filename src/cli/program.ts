@@ -4,6 +4,7 @@ import type { CliProcess } from './command.js';
 import { addGlobalOptions } from './globals.js';
 import { register as registerControl } from './control.js';
 import { register as registerDiff } from './diff.js';
+import { register as registerGraph } from './graph.js';
 import { register as registerInit } from './init.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerResume } from './resume.js';
@@ -23,7 +24,7 @@ export function buildProgram(proc: CliProcess): Command {
     .version(OE_VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
     register(program, proc);
   }
   return program;

@@ -2,6 +2,7 @@
 // (read, never written), its args, the experience to run, and the memo of the whole chain.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { LiveClaim } from '../engine/live-claim.js';
 import { buildMemo, type Memo } from '../engine/memo.js';
@@ -12,12 +13,13 @@ import { isRunProcessAlive, runProcess } from '../log/liveness.js';
 import { runLogPath, runsDir } from '../log/paths.js';
 import type { Json } from '../util/canonical-json.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { LogFormatError, NotFoundError } from '../util/errors.js';
+import { LogFormatError, NotFoundError, ValidationError } from '../util/errors.js';
 import type { RunId } from '../util/ids.js';
 import type { Globals } from './globals.js';
 import type { RunSource } from './launch.js';
 import { workspacePath } from './launch.js';
 import type { Output } from './output.js';
+import { OE_VERSION } from './version.js';
 
 /** The prior run, as a resume uses it. */
 export interface PriorRun {
@@ -52,7 +54,7 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
   if (opts.experience) {
     source = fromFile(await loadExperience(opts.experience, g.cwd));
   } else if (opts.reload && existsSync(recorded)) {
-    source = fromFile(await loadExperience(recorded, g.cwd));
+    source = await fromRecordedFile(g, recorded, prior.experience.sha256, prior.oeVersion === OE_VERSION ? prior.definition : undefined);
   } else {
     const dir = dirname(recorded);
     const { experience, graph } = definitionFromLog(prior.definition, { file: `${prior.experience.path} (definition recorded in run ${runId})`, dir, checkFiles: false });
@@ -92,6 +94,30 @@ function carriedArgs(args: { [name: string]: Json }, inputs: { [name: string]: u
   if (dropped.length === 0) return args;
   output.err.warn({ dropped }, `the experience no longer declares ${dropped.map((k) => JSON.stringify(k)).join(', ')}; the prior run's value${dropped.length > 1 ? 's are' : ' is'} not used`);
   return Object.fromEntries(Object.entries(args).filter(([k]) => !dropped.includes(k)));
+}
+
+/**
+ * The experience at its recorded path. When its bytes are the ones the prior run recorded (sha256)
+ * and the prior run was written by this oe version, the recorded definition is the file's validated
+ * form already: it is re-validated (file checks included) instead of parsing the YAML again — a
+ * 1,000-node YAML costs more to parse than a resume costs to run (issue #8 §4). The YAML is parsed,
+ * with positions, only when that definition no longer validates, so problems are located.
+ */
+async function fromRecordedFile(g: Globals, recorded: string, sha256: string, definition: Json | undefined): Promise<RunSource> {
+  if (definition !== undefined) {
+    const bytes = await readFile(recorded);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha === sha256) {
+      try {
+        const { experience, graph } = definitionFromLog(definition, { file: workspacePath(g.cwd, recorded), dir: dirname(recorded), checkFiles: true });
+        return { experience, graph, dir: dirname(recorded), file: recorded, sha256: sha, definitionSource: 'file' };
+      } catch (e) {
+        // No longer valid (a file it names is gone, …): the YAML below reports it with positions.
+        if (!(e instanceof ValidationError)) throw e;
+      }
+    }
+  }
+  return fromFile(await loadExperience(recorded, g.cwd));
 }
 
 function fromFile(l: Awaited<ReturnType<typeof loadExperience>>): RunSource {

@@ -2,6 +2,7 @@
 // for editors, e.g. `# yaml-language-server: $schema=./experience.schema.json`.
 import type { Command } from 'commander';
 import type { CliProcess, Register } from './command.js';
+import { writeStdout } from './stdout.js';
 
 /** Registers `oe schema`; the action imports zod only when it runs. */
 export const register: Register = (program: Command, _proc: CliProcess) => {
@@ -10,6 +11,6 @@ export const register: Register = (program: Command, _proc: CliProcess) => {
     .description('print the JSON Schema of experience.yaml (for editors and yaml-language-server)')
     .action(async () => {
       const { experienceJsonSchema } = await import('../experience/schema.js');
-      process.stdout.write(`${JSON.stringify(experienceJsonSchema(), null, 2)}\n`);
+      await writeStdout(`${JSON.stringify(experienceJsonSchema(), null, 2)}\n`);
     });
 };

@@ -102,7 +102,7 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskR
       state: inputs.state,
       edges: inputs.edges,
       files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
-      ...modelOf(runner, node, tc),
+      ...(await modelOf(runner, node, tc)),
     };
   } catch (e) {
     return failUnprepared(tc, node, base, e);
@@ -110,8 +110,8 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskR
   return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
 }
 
-function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): { model?: string } {
-  const model = runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
+async function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): Promise<{ model?: string }> {
+  const model = await runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
   return model === undefined ? {} : { model };
 }
 

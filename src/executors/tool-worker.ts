@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort } from 'node:worker_threads';
 import { errorRecord, classifyError } from '../engine/execute.js';
-import { jsonOutput } from '../engine/output.js';
+import { jsonOutput } from '../engine/output-json.js';
 import type { ToolNode } from '../experience/types.js';
 import type { NodeLogger } from '../nodes/runner.js';
 import { runner } from '../nodes/tool.js';

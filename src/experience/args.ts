@@ -7,7 +7,7 @@ import type { FieldType, InputDecl } from './types.js';
 /** The `file` of problems about run args. */
 export const ARGS_FILE = '<args>';
 
-/** True when `v` has JSON type `type` (`integer`: a safe integer; `object`: a non-array object; `any`: every value). */
+/** True when `v` has JSON type `type` (`integer`: a safe integer; `object`: a non-array object; `null`: null; `any`: every value). */
 export function hasType(v: Json, type: FieldType): boolean {
   switch (type) {
     case 'string':
@@ -22,6 +22,8 @@ export function hasType(v: Json, type: FieldType): boolean {
       return Array.isArray(v);
     case 'object':
       return v !== null && typeof v === 'object' && !Array.isArray(v);
+    case 'null':
+      return v === null;
     case 'any':
       return true;
   }

@@ -6,13 +6,13 @@ import { NODE_ID_RE } from '../util/ids.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /** The field types of SPEC §2 (`state.schema.*.type`, `inputs.*.type`). */
-export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object', 'any'] as const;
+export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object', 'null', 'any'] as const;
 /** The merge strategies of a state field. */
 export const MERGE_STRATEGIES = ['last_wins', 'set_once', 'array_append'] as const;
 /** The node kinds of SPEC §2.1, in table order. */
 export const NODE_KINDS = ['tool', 'agent', 'skill', 'dataset', 'cli-agent', 'experience', 'gate'] as const;
 /** The top-level keys of experience.yaml. */
-export const TOP_LEVEL_KEYS = ['name', 'version', 'description', 'inputs', 'state', 'graph', 'runtime'] as const;
+export const TOP_LEVEL_KEYS = ['name', 'version', 'description', 'inputs', 'phases', 'state', 'graph', 'runtime'] as const;
 /** Semver MAJOR.MINOR.PATCH, with optional pre-release and build parts (semver.org §2, §9, §10). */
 export const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 /** A state field or input name: what a `$.field` path segment can spell. */
@@ -20,17 +20,26 @@ export const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const fieldType = z.enum(FIELD_TYPES).describe('The JSON type of the value; `any` accepts every JSON value.');
 
-/** One field of `state.schema`. */
+/** One field of `state.schema`: type, merge, description, and any further JSON-Schema keywords (OpenExpertise 0.1). */
 export const StateFieldSchema = z
-  .strictObject({
-    type: fieldType,
+  .object({
+    type: fieldType.default('any'),
     merge: z
       .enum(MERGE_STRATEGIES)
       .default('last_wins')
       .describe('How writes by several nodes combine, in topological order: last_wins, set_once (a second write fails), array_append (type array or any).'),
     description: z.string().optional().describe('What the field holds.'),
   })
-  .describe('A state field.');
+  .catchall(z.json())
+  .describe('A state field: its type and merge, plus any JSON-Schema keywords (items, properties, required, enum, $ref, $defs, …) that every write must match.');
+
+/** One entry of the top-level `phases` list. */
+export const PhaseSchema = z
+  .strictObject({
+    id: z.string().min(1).describe('The phase id that nodes name in `phase`.'),
+    title: z.string().optional().describe('The heading shown for the phase (default: its id).'),
+  })
+  .describe('A group of nodes, shown as one box in `oe graph`, `oe inspect` and the HTML report.');
 
 /** One declared run input (`inputs.<name>`, an oe extension). */
 export const InputDeclSchema = z
@@ -83,7 +92,7 @@ const commonFields = {
     .record(z.string(), z.json())
     .default({})
     .describe('Arguments; a string that is exactly `$.a.b` is replaced by that state value, `$args.x` by the run arg.'),
-  phase: z.string().optional().describe('A label grouping nodes in output.'),
+  phase: z.string().min(1).optional().describe('The phase (from the top-level `phases`) the node belongs to, for grouping in output.'),
   on_error: OnErrorSchema.optional(),
   for_each: ForEachSchema.optional(),
   timeout: durationSchema.optional(),
@@ -129,6 +138,8 @@ export const NODE_SCHEMAS = {
       ...commonFields,
       kind: z.literal('skill'),
       impl: implPath('A SKILL.md (front matter + body)'),
+      inputs: z.record(z.string(), z.json()).optional().describe('OpenExpertise\'s name for a skill\'s args: merged into `args`.'),
+      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema for the answer (wins over the SKILL.md front matter\'s): its object becomes the state delta.'),
       model,
       max_tokens: maxTokens,
       temperature,
@@ -155,15 +166,17 @@ export const NODE_SCHEMAS = {
     .strictObject({
       ...commonFields,
       kind: z.literal('cli-agent'),
-      provider: z.enum(['claude-code', 'codex', 'gemini']).describe('Which coding-agent CLI to run.'),
-      prompt: z.string().min(1).describe('Inline prompt text with {{field}} placeholders.'),
+      provider: z.enum(['claude-code', 'codex', 'gemini']).describe('Which coding-agent CLI to run: claude (claude-code), codex or gemini.'),
+      prompt: z.string().min(1).describe('Inline prompt text with {{field}} placeholders, or a prompt file path (relative to the experience directory).'),
+      prompt_file: z.string().optional().describe('Set by oe when `prompt` names a file (recorded in run logs); not written by hand.'),
       model,
-      workdir: z.string().optional().describe('Working directory of the sub-process.'),
-      output_format: z.string().optional().describe('Output format flag passed to the CLI.'),
-      timeout_ms: z.number().int().min(1).optional().describe('Sub-process timeout in ms.'),
-      extra_args: z.array(z.string()).optional().describe('Extra command-line arguments.'),
+      workdir: z.string().min(1).optional().describe('Working directory of the sub-process, relative to the experience directory (default: the experience directory).'),
+      output_format: z.enum(['text', 'json']).optional().describe('text (default): the answer goes to the one `writes` field; json: the answer is a JSON object, the state delta.'),
+      schema: z.record(z.string(), z.json()).optional().describe('A JSON Schema the JSON answer must match; implies output_format json.'),
+      timeout_ms: z.number().int().min(1).optional().describe('Sub-process timeout in ms: SIGTERM to its process group, SIGKILL 2 s later.'),
+      extra_args: z.array(z.string()).optional().describe('Extra command-line arguments, passed verbatim after oe\'s own.'),
     })
-    .describe('Runs a coding-agent CLI as a sub-process.'),
+    .describe('Runs a coding-agent CLI (claude -p, codex exec, gemini --prompt) as a sub-process.'),
   experience: z
     .strictObject({ ...commonFields, kind: z.literal('experience'), impl: implPath('Child experience directory or YAML file') })
     .describe('A nested run of another experience.'),
@@ -209,8 +222,12 @@ export const ExperienceSchema = z
       .regex(SEMVER_RE, { error: 'version must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0' }).describe('Semver MAJOR.MINOR.PATCH.'),
     description: z.string().optional().describe('What the experience does.'),
     inputs: z.record(z.string().regex(FIELD_NAME_RE), InputDeclSchema).default({}).describe('Run inputs (oe extension), validated against `--args`.'),
+    phases: z.array(PhaseSchema).optional().describe('Groups of nodes, in display order (OpenExpertise 0.1).'),
     state: z
-      .strictObject({ schema: z.record(z.string().regex(FIELD_NAME_RE), StateFieldSchema).describe('Every field a node reads or writes.') })
+      .strictObject({
+        schema: z.record(z.string().regex(FIELD_NAME_RE), StateFieldSchema).describe('Every field a node reads or writes.'),
+        store: z.string().optional().describe('OpenExpertise\'s SQLite path: accepted and unused (the run log is oe\'s only state).'),
+      })
       .describe('The shared state.'),
     graph: z
       .strictObject({

@@ -9,14 +9,28 @@ import type { Graph } from './graph.js';
 export type MergeStrategy = 'last_wins' | 'set_once' | 'array_append';
 
 /** The JSON type a state field or run input holds; `any` accepts every JSON value. */
-export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'any';
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'any';
 
-/** One field of `state.schema`. */
+/**
+ * One field of `state.schema` (OpenExpertise 0.1's `stateField`). Besides `type`, `merge` and
+ * `description`, any JSON-Schema keyword may be given (`items`, `properties`, `required`, `enum`,
+ * `$ref`, `$defs`, …); they are kept as written, and a node's `state_delta` is checked against them
+ * at run time (engine/state-check.ts).
+ */
 export interface StateField {
+  /** Default `any` (OpenExpertise lets a field omit its type). */
   type: FieldType;
   /** Default `last_wins`. */
   merge: MergeStrategy;
   description?: string;
+  /** Further JSON-Schema keywords, as written. */
+  [keyword: string]: Json | undefined;
+}
+
+/** One entry of the top-level `phases` list: a named group of nodes, in display order. */
+export interface Phase {
+  id: string;
+  title?: string;
 }
 
 /** One declared run input (`inputs:`, an oe extension). */
@@ -100,6 +114,8 @@ export interface SkillNode extends NodeBase {
   kind: 'skill';
   /** Path of a SKILL.md relative to the experience directory. */
   impl: string;
+  /** A JSON Schema for the answer; wins over the SKILL.md front matter's. (OpenExpertise's `inputs` are merged into `args`.) */
+  schema?: { [key: string]: Json };
   model?: string;
   max_tokens?: number;
   temperature?: number;
@@ -123,14 +139,27 @@ export interface DatasetNode extends NodeBase {
   };
 }
 
+/** The coding-agent CLIs a `cli-agent` node can run. */
+export type CliProvider = 'claude-code' | 'codex' | 'gemini';
+
 export interface CliAgentNode extends NodeBase {
   kind: 'cli-agent';
-  provider: 'claude-code' | 'codex' | 'gemini';
+  provider: CliProvider;
+  /** Inline prompt text, or a prompt file path (see `prompt_file`), with {{…}} placeholders. */
   prompt: string;
+  /** Set by validation when `prompt` names an existing file: its path relative to the experience dir. */
+  prompt_file?: string;
+  /** Passed to the CLI as `--model`. */
   model?: string;
+  /** Working directory of the sub-process, relative to the experience directory (default: that directory). */
   workdir?: string;
-  output_format?: string;
+  /** How the CLI's answer is read: `text` (default) to the one `writes` field, `json` as the state delta. */
+  output_format?: 'text' | 'json';
+  /** A JSON Schema the JSON answer must match (implies `output_format: json`). */
+  schema?: { [key: string]: Json };
+  /** Sub-process timeout in ms: SIGTERM to its process group, SIGKILL 2 s later. */
   timeout_ms?: number;
+  /** Extra command-line arguments, passed verbatim after oe's own. */
   extra_args?: string[];
 }
 
@@ -166,7 +195,10 @@ export interface Experience {
   version: string;
   description?: string;
   inputs: Record<string, InputDecl>;
-  state: { schema: Record<string, StateField> };
+  /** Groups of nodes for display (`phase` on a node names one); absent when the file has none. */
+  phases?: Phase[];
+  /** `store` is OpenExpertise's SQLite path: accepted and unused (the log is oe's only state). */
+  state: { schema: Record<string, StateField>; store?: string };
   graph: { nodes: NodeDef[]; edges: EdgeDef[] };
   runtime: {
     /** Nodes running at once. Default 1. */

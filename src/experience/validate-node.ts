@@ -10,6 +10,8 @@ import { looksLikeRef, parseArgRef, parseStatePath } from './path.js';
 import { NODE_KINDS, NODE_SCHEMAS } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { TemplateError, templatePlaceholders } from './template.js';
+import { unresolvedRefs } from './schema-refs.js';
+import { schemaShapeProblems } from './schema-shape.js';
 import type { InputDecl, NodeDef, NodeKind, StateField } from './types.js';
 
 /** Where problems go: `at` a YAML path of the experience file, or `inFile` at an offset of another text file. */
@@ -35,6 +37,8 @@ export interface NodeScope {
   state: Record<string, StateField>;
   /** Declared inputs; when empty, `$args.x` may name anything (OpenExpertise files). */
   inputs: Record<string, InputDecl>;
+  /** The ids of the top-level `phases`, when the file declares them: a node's `phase` must be one. */
+  phases?: string[];
 }
 
 const TOOL_EXT_RE = /\.(mjs|js|cjs)$/;
@@ -88,6 +92,7 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
   const { on_error, timeout, request_timeout, ...rest } = result.data as typeof result.data & { timeout?: number | string; request_timeout?: number | string; prompt_file?: string };
   delete (rest as { prompt_file?: string }).prompt_file;
   const node = { ...rest, id: asNodeId(rest.id), on_error: on_error ?? { policy: 'fail_run' } } as NodeDef;
+  if (node.kind === 'skill' && 'inputs' in node) ok = mergeSkillInputs(node, base, label, sink) && ok;
   if (timeout !== undefined) {
     const ms = parseDuration(timeout);
     if (ms === null || ms < 1) {
@@ -103,6 +108,20 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
     } else (node as NodeDef & { request_timeout?: number }).request_timeout = ms;
   }
   return { node, ok: checkFiles(node, index, scope, sink) && ok };
+}
+
+/** OpenExpertise's skill `inputs` become `args` (an input and an arg of one name is a problem). False on a problem. */
+function mergeSkillInputs(node: NodeDef & { kind: 'skill' }, base: YamlPath, label: string, sink: Sink): boolean {
+  const inputs = (node as { inputs?: Record<string, Json> }).inputs ?? {};
+  delete (node as { inputs?: unknown }).inputs;
+  let ok = true;
+  for (const [k, v] of Object.entries(inputs)) {
+    if (Object.hasOwn(node.args, k)) {
+      sink.at([...base, 'inputs', k], `${label}: inputs.${k} is also in args; a skill's inputs are its args, so give it once`);
+      ok = false;
+    } else node.args[k] = v;
+  }
+  return ok;
 }
 
 /** impl / prompt / dataset files exist relative to the experience dir; sets an agent's `prompt_file`. False on a problem. */
@@ -134,12 +153,14 @@ function checkFiles(node: NodeDef, index: number, scope: NodeScope, sink: Sink):
     }
     case 'dataset':
       return exists(node.source.uri) || missing(['source', 'uri'], 'dataset file', node.source.uri);
+    case 'cli-agent':
     case 'agent':
+      // A cli-agent's prompt is a file or inline text, as an agent's; its workdir must exist.
+      if (node.kind === 'cli-agent' && node.workdir !== undefined && !exists(node.workdir)) return missing(['workdir'], 'workdir', node.workdir);
       if (!promptIsPath(node.prompt)) return true;
       if (!exists(node.prompt)) return missing(['prompt'], 'prompt file', node.prompt);
       node.prompt_file = node.prompt;
       return true;
-    case 'cli-agent':
     case 'gate':
       return true;
   }
@@ -169,8 +190,13 @@ export function checkNodeRefs(node: NodeDef, index: number, scope: NodeScope, si
     if (path === null) sink.at(at, `${label}: for_each.source must be a state path such as $.items, not ${show(node.for_each.source)}`);
     else if (!Object.hasOwn(scope.state, path[0]!)) sink.at(at, `${label}: for_each.source reads ${JSON.stringify(path[0])}, which is not declared in state.schema${didYouMean(path[0]!, fields)}`);
   }
+  if (node.phase !== undefined && scope.phases && !scope.phases.includes(node.phase)) {
+    sink.at([...base, 'phase'], `${label}: phase ${JSON.stringify(node.phase)} is not declared in phases (${scope.phases.join(', ') || 'none'})${didYouMean(node.phase, scope.phases)}`);
+  }
   if (node.kind === 'agent' || node.kind === 'cli-agent') checkPrompt(node, index, scope, sink);
   if (node.kind === 'agent') checkAgentOutput(node, base, label, sink);
+  if (node.kind === 'cli-agent') checkCliAgentOutput(node, base, label, sink);
+  if (node.kind === 'skill' && node.schema) checkDeltaSchema(node.schema, node.writes, base, label, sink);
   if (node.kind === 'gate' && node.default !== undefined && node.options && !node.options.includes(node.default)) {
     sink.at([...base, 'default'], `${label}: default ${show(node.default)} is not one of options ${node.options.join(', ')}`);
   }
@@ -210,23 +236,67 @@ function checkAgentOutput(node: NodeDef & { kind: 'agent' }, base: YamlPath, lab
     if (node.writes.length > 1) sink.at([...base, 'writes'], `${label}: an agent without a schema writes its text to at most one state field, not ${node.writes.length}`);
     return;
   }
-  const type = node.schema.type;
+  checkDeltaSchema(node.schema, node.writes, base, label, sink);
+}
+
+/** A schema whose object becomes the state delta: it describes an object whose properties are among `writes`. */
+function checkDeltaSchema(schema: { [key: string]: Json }, writes: readonly string[], base: YamlPath, label: string, sink: Sink): void {
+  const type = schema.type;
   if (type !== undefined && type !== 'object') sink.at([...base, 'schema', 'type'], `${label}: schema must describe an object (its properties become the state delta), not type ${show(type)}`);
-  const props = node.schema.properties;
+  const props = schema.properties;
   if (props !== null && typeof props === 'object' && !Array.isArray(props)) {
     for (const key of Object.keys(props)) {
-      if (!node.writes.includes(key)) sink.at([...base, 'schema', 'properties', key], `${label}: schema property ${JSON.stringify(key)} is not in writes [${node.writes.join(', ')}]`);
+      if (!writes.includes(key)) sink.at([...base, 'schema', 'properties', key], `${label}: schema property ${JSON.stringify(key)} is not in writes [${writes.join(', ')}]`);
     }
   }
 }
 
-/** Placeholders of an agent's prompt (inline, or the prompt file's text) or a cli-agent's prompt. */
+/**
+ * Where a cli-agent's answer goes (issue #10 §2): `text` (the default without `schema`) to at most one
+ * `writes` field; `json` (the default with `schema`) is an object that becomes the state delta, so a
+ * schema describes an object whose properties are among `writes`, and its `$ref`s resolve.
+ */
+function checkCliAgentOutput(node: NodeDef & { kind: 'cli-agent' }, base: YamlPath, label: string, sink: Sink): void {
+  const format = node.output_format ?? (node.schema ? 'json' : 'text');
+  if (format === 'text') {
+    if (node.schema) sink.at([...base, 'output_format'], `${label}: schema needs output_format json (the answer is checked as a JSON object), not text`);
+    else if (node.writes.length > 1) sink.at([...base, 'writes'], `${label}: with output_format text the answer goes to at most one state field, not ${node.writes.length}; use output_format json for several`);
+    return;
+  }
+  if (!node.schema) return;
+  checkDeltaSchema(node.schema, node.writes, base, label, sink);
+  checkSchemaKeywords(node.schema, base, label, sink);
+}
+
+/** A node `schema` that oe itself applies (@cfworker/json-schema): its keywords' values and its `$ref`s. */
+function checkSchemaKeywords(schema: { [key: string]: Json }, base: YamlPath, label: string, sink: Sink): void {
+  for (const bad of schemaShapeProblems(schema)) sink.at([...base, 'schema', ...bad.path], `${label}: schema: ${bad.message}`);
+  for (const bad of unresolvedRefs(schema)) sink.at([...base, 'schema', ...bad.path], `${label}: schema $ref ${JSON.stringify(bad.ref)} ${bad.reason}`);
+}
+
+/** The declared type of what a bare `{{name}}` names (a literal node arg, or a `reads` field), when known. */
+function placeholderType(node: NodeDef, path: readonly string[], scope: NodeScope): string | undefined {
+  if (path.length !== 1) return undefined;
+  const name = path[0]!;
+  if (Object.hasOwn(node.args, name)) {
+    const v = node.args[name]!;
+    if (typeof v === 'string' && looksLikeRef(v)) return undefined;
+    return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+  }
+  return scope.state[name]?.type;
+}
+
+/**
+ * Placeholders of an agent's or cli-agent's prompt (inline, or the prompt file's text): a bare name
+ * is a node arg or a `reads` field; `$item`/`$index` need for_each; `$args.x` a declared input; and
+ * `length` cannot apply to a value declared as a number, boolean or null.
+ */
 function checkPrompt(node: NodeDef & { kind: 'agent' | 'cli-agent' }, index: number, scope: NodeScope, sink: Sink): void {
   const promptAt: YamlPath = ['graph', 'nodes', index, 'prompt'];
   const label = `node ${JSON.stringify(node.id)}`;
   let text = node.prompt;
   let report = (offset: number, message: string): void => sink.at(promptAt, message, { offset });
-  if (node.kind === 'agent' && promptIsPath(node.prompt)) {
+  if (promptIsPath(node.prompt)) {
     const content = node.prompt_file !== undefined ? scope.files?.readText(resolve(scope.dir, node.prompt_file)) : undefined;
     if (content === undefined) {
       if (node.prompt_file !== undefined && scope.files) sink.at(promptAt, `${label}: prompt ${show(node.prompt)} is not a readable file`);
@@ -249,9 +319,21 @@ function checkPrompt(node: NodeDef & { kind: 'agent' | 'cli-agent' }, index: num
   for (const p of placeholders) {
     const ph = `{{${p.expr}}}`;
     switch (p.kind) {
-      case 'state':
-        if (!node.reads.includes(p.path[0]!)) report(p.offset, `${label}: prompt placeholder ${ph} is not in the node's reads (${node.reads.length ? node.reads.join(', ') : 'none'})${didYouMean(p.path[0]!, node.reads)}`);
+      case 'state': {
+        const name = p.path[0]!;
+        const args = Object.keys(node.args);
+        if (!node.reads.includes(name) && !args.includes(name)) {
+          const known = [...node.reads, ...args];
+          report(p.offset, `${label}: prompt placeholder ${ph} is not in the node's reads (${node.reads.length ? node.reads.join(', ') : 'none'})${args.length ? ` or its args (${args.join(', ')})` : ''}${didYouMean(name, known)}`);
+          break;
+        }
+        const first = p.filters[0];
+        const type = placeholderType(node, p.path, scope);
+        if (first?.name === 'length' && (type === 'number' || type === 'integer' || type === 'boolean' || type === 'null')) {
+          report(first.offset, `${label}: prompt placeholder ${ph}: length needs a list, a mapping or a string, but ${JSON.stringify(name)} is ${type === 'integer' ? 'an integer' : `a ${type}`}`);
+        }
         break;
+      }
       case 'item':
       case 'index':
         if (!node.for_each) report(p.offset, `${label}: prompt placeholder ${ph} needs for_each on the node`);

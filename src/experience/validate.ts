@@ -7,9 +7,12 @@ import { checkInputValue } from './args.js';
 import { ExprSyntaxError, exprPathRefs, parseExpr } from './expr.js';
 import { buildGraph, GraphCycleError, isAncestor, type Graph } from './graph.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
-import { ExperienceSchema, EdgeSchema, FIELD_NAME_RE, InputDeclSchema, StateFieldSchema, TOP_LEVEL_KEYS } from './schema.js';
+import { ExperienceSchema, EdgeSchema, FIELD_NAME_RE, InputDeclSchema, PhaseSchema, StateFieldSchema, TOP_LEVEL_KEYS } from './schema.js';
+import { unresolvedRefs } from './schema-refs.js';
+import { schemaShapeProblems } from './schema-shape.js';
 import { didYouMean } from './suggest.js';
-import type { EdgeDef, Experience, InputDecl, NodeDef, StateField } from './types.js';
+import type { EdgeDef, Experience, InputDecl, NodeDef, Phase, StateField } from './types.js';
+import type { Json } from '../util/canonical-json.js';
 import { checkNodeRefs, parseNode, type Files, type NodeScope, type Sink } from './validate-node.js';
 
 export type { Files } from './validate-node.js';
@@ -81,28 +84,42 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Ex
   const description = piece(shape.description, raw.description, ['description'], sink);
   const runtime = piece(shape.runtime, raw.runtime, ['runtime'], sink, 'runtime');
   const inputs = checkInputs(raw.inputs, sink);
+  const phases = checkPhases(raw.phases, sink);
   const state = checkState(raw.state, sink);
   const graph = raw.graph;
   const rawNodes = isMapping(graph) ? graph.nodes : undefined;
   const rawEdges = isMapping(graph) ? graph.edges : undefined;
   if (!isMapping(graph)) sink.at(graph === undefined ? [] : ['graph'], graph === undefined ? 'missing required key "graph"' : `graph must be a mapping with nodes and edges, not ${show(graph)}`);
   else {
-    for (const key of Object.keys(graph)) if (key !== 'nodes' && key !== 'edges') sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, ['nodes', 'edges'])}`, { key: true });
+    for (const key of Object.keys(graph)) {
+      if (key === 'nodes' || key === 'edges') continue;
+      // OpenExpertise 0.1 has these; their scheduling comes with the new engine (issue #10 §1).
+      if (key === 'pipelines' || key === 'loops') sink.at(['graph', key], `graph.${key} (OpenExpertise 0.1) is not supported by this version of oe yet`, { key: true });
+      else sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, ['nodes', 'edges'])}`, { key: true });
+    }
     if (!Array.isArray(rawNodes)) sink.at(rawNodes === undefined ? ['graph'] : ['graph', 'nodes'], rawNodes === undefined ? 'graph: missing required key "nodes"' : `graph.nodes must be a list, not ${show(rawNodes)}`);
     if (rawEdges !== undefined && rawEdges !== null && !Array.isArray(rawEdges)) sink.at(['graph', 'edges'], `graph.edges must be a list, not ${show(rawEdges)}`);
   }
-  const scope: NodeScope = { file: ctx.file, dir: ctx.dir, files: ctx.files, state: state?.decls ?? {}, inputs: inputs.decls };
+  const scope: NodeScope = {
+    file: ctx.file,
+    dir: ctx.dir,
+    files: ctx.files,
+    state: state?.decls ?? {},
+    inputs: inputs.decls,
+    ...(phases.list ? { phases: phases.list.map((p) => p.id) } : {}),
+  };
   const nodes = checkNodes(Array.isArray(rawNodes) ? rawNodes : [], scope, sink, state !== undefined);
   const edges = checkEdges(Array.isArray(rawEdges) ? rawEdges : [], nodes, scope, sink, state !== undefined);
   const complete = nodes.valid.length === (Array.isArray(rawNodes) ? rawNodes.length : -1) && edges.valid.length === (Array.isArray(rawEdges) ? rawEdges.length : 0);
   const built = checkGraph(nodes.known, edges.graph, scope, sink);
-  if (!complete || !built || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok) return undefined;
+  if (!complete || !built || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok || !phases.ok) return undefined;
   const experience: Experience = {
     name,
     version,
     ...(description !== undefined ? { description } : {}),
     inputs: inputs.decls,
-    state: { schema: state.decls },
+    ...(phases.list ? { phases: phases.list } : {}),
+    state: { schema: state.decls, ...(state.store !== undefined ? { store: state.store } : {}) },
     graph: { nodes: nodes.valid.map((n) => n.node), edges: edges.valid.map((e) => e.edge) },
     runtime,
   };
@@ -161,15 +178,49 @@ function checkInputs(raw: unknown, sink: Sink): Section<InputDecl> {
   return { decls: out, ok };
 }
 
-/** `state.schema`: each field's shape; `array_append` needs type array or any. */
-function checkState(raw: unknown, sink: Sink): Section<StateField> | undefined {
+/** `phases`: each entry's shape, and unique ids. `list` is absent when the file has no `phases`. */
+function checkPhases(raw: unknown, sink: Sink): { list?: Phase[]; ok: boolean } {
+  if (raw === undefined || raw === null) return { ok: true };
+  if (!Array.isArray(raw)) {
+    sink.at(['phases'], `phases must be a list of {id, title}, not ${show(raw)}`);
+    return { list: [], ok: false };
+  }
+  const list: Phase[] = [];
+  const first = new Map<string, number>();
+  let ok = true;
+  raw.forEach((r, i) => {
+    const p = piece(PhaseSchema, r, ['phases', i], sink, `phases[${i}]`);
+    if (p === undefined) {
+      ok = false;
+      return;
+    }
+    const prev = first.get(p.id);
+    if (prev !== undefined) {
+      sink.at(['phases', i, 'id'], `phases[${i}]: duplicate phase id ${JSON.stringify(p.id)} (first declared as phases[${prev}])`);
+      ok = false;
+      return;
+    }
+    first.set(p.id, i);
+    list.push(p.title !== undefined ? { id: p.id, title: p.title } : { id: p.id });
+  });
+  return { list, ok };
+}
+
+/** `state.schema`: each field's shape and `$ref`s; `array_append` needs type array or any. `state.store` is accepted. */
+function checkState(raw: unknown, sink: Sink): (Section<StateField> & { store?: string }) | undefined {
   if (!isMapping(raw)) {
     sink.at(raw === undefined ? [] : ['state'], raw === undefined ? 'missing required key "state" (state.schema declares every field nodes read or write)' : `state must be a mapping with schema, not ${show(raw)}`);
     return undefined;
   }
-  for (const key of Object.keys(raw)) if (key !== 'schema') sink.at(['state', key], `unknown key ${JSON.stringify(key)} in state${didYouMean(key, ['schema'])}`, { key: true });
+  for (const key of Object.keys(raw)) if (key !== 'schema' && key !== 'store') sink.at(['state', key], `unknown key ${JSON.stringify(key)} in state${didYouMean(key, ['schema', 'store'])}`, { key: true });
+  let store: string | undefined;
+  if (raw.store !== undefined && raw.store !== null) {
+    if (typeof raw.store !== 'string') sink.at(['state', 'store'], `state.store must be a string (a path; oe accepts it and keeps no store), not ${show(raw.store)}`);
+    else store = raw.store;
+  }
+  const withStore = <T extends object>(section: T): T & { store?: string } => (store !== undefined ? { ...section, store } : section);
   const schema = raw.schema;
-  if (schema === null) return { decls: {}, ok: true };
+  if (schema === null) return withStore({ decls: {}, ok: true });
   if (schema === undefined) {
     sink.at(['state'], 'state: missing required key "schema"');
     return undefined;
@@ -196,9 +247,17 @@ function checkState(raw: unknown, sink: Sink): Section<StateField> | undefined {
       sink.at(['state', 'schema', name, 'merge'], `${label}: merge array_append needs type array or any, not ${f.type}`);
       ok = false;
     }
-    out[name] = f;
+    for (const bad of schemaShapeProblems(decl as Json, ['type', 'merge'])) {
+      sink.at(['state', 'schema', name, ...bad.path], `${label}: ${bad.message}`);
+      ok = false;
+    }
+    for (const bad of unresolvedRefs(decl as Json)) {
+      sink.at(['state', 'schema', name, ...bad.path], `${label}: $ref ${JSON.stringify(bad.ref)} ${bad.reason}`);
+      ok = false;
+    }
+    out[name] = f as StateField;
   }
-  return { decls: out, ok };
+  return withStore({ decls: out, ok });
 }
 
 /** Every node's shape and refs, and unique ids. `valid`: well-formed nodes; `known`: those plus salvaged

@@ -38,7 +38,7 @@ export function layers(nodes: readonly Pick<NodeSummary, 'nodeId' | 'preds'>[]):
   return out;
 }
 
-/** The SVG of the graph. Each node is a `<g class="node" data-node="id" data-status="…">`. */
+/** The SVG of the graph. Each node is a `<g class="node" data-node="id" data-status="…">`; a node in a phase names it in its top-right corner. */
 export function graphSvg(nodes: readonly NodeSummary[]): string {
   const pos = layers(nodes);
   const cols = Math.max(1, ...[...pos.values()].map((p) => p.col + 1));
@@ -79,13 +79,14 @@ export function graphSvg(nodes: readonly NodeSummary[]): string {
               ? `▶ executed · ${fmtDuration(n.durationMs)}`
               : n.execution;
     const dash = n.execution === 'cached' ? ' stroke-dasharray="6 3"' : '';
-    const tip = `${n.nodeId} (${n.kind ?? '?'}): ${label}, ${n.execution}${n.error ? ` — ${n.error.name}: ${n.error.firstLine}` : ''}`;
+    const tip = `${n.nodeId} (${n.kind ?? '?'}${n.phase !== undefined ? `, phase ${n.phase}` : ''}): ${label}, ${n.execution}${n.error ? ` — ${n.error.name}: ${n.error.firstLine}` : ''}`;
     return (
-      `<g class="node" data-node="${esc(n.nodeId)}" data-status="${esc(label)}" data-execution="${esc(n.execution)}" tabindex="0">` +
+      `<g class="node" data-node="${esc(n.nodeId)}" data-status="${esc(label)}" data-execution="${esc(n.execution)}"${n.phase !== undefined ? ` data-phase="${esc(n.phase)}"` : ''} tabindex="0">` +
       `<title>${esc(tip)}</title>` +
       `<rect x="${x}" y="${y}" width="${W}" height="${H}" rx="7" fill="${fill}" stroke="#263238" stroke-width="1.5"${dash}/>` +
       `<text x="${x + 10}" y="${y + 19}" font-size="13" font-weight="600" fill="${dark ? '#fff' : '#263238'}">${esc(truncate(n.nodeId, 22))}</text>` +
       `<text x="${x + 10}" y="${y + 37}" font-size="11" fill="${dark ? '#eceff1' : '#455a64'}">${esc(truncate(mark, 28))}</text>` +
+      (n.phase !== undefined ? `<text class="phase" x="${x + W - 8}" y="${y + 15}" text-anchor="end" font-size="10" fill="${dark ? '#eceff1' : '#455a64'}">${esc(truncate(n.phase, 12))}</text>` : '') +
       `</g>`
     );
   });

@@ -5,8 +5,8 @@ import { fmtCost, fmtDuration, fmtTokens, shortId } from './format.js';
 import { ganttSvg } from './html-gantt.js';
 import { graphSvg } from './html-graph.js';
 import { esc, STATUS_COLOURS } from './html-escape.js';
-import { executionLabel, nodeStatusLabel, statusLine } from './render.js';
-import type { RunSummary } from './summary.js';
+import { executionLabel, nodeStatusLabel, phaseLine, statusLine } from './render.js';
+import type { NodeSummary, RunSummary } from './summary.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#263238;background:#fafafa}
@@ -16,7 +16,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0
 .card{background:#fff;border:1px solid #cfd8dc;border-radius:8px;padding:12px;overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceff1;vertical-align:top}
 th{background:#eceff1;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.selected td{background:#fff8e1}.err{color:#c62828}
+tr.selected td{background:#fff8e1}tr.phase th{background:#e8eaf6;color:#283593}.err{color:#c62828}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:4px;vertical-align:-1px}
 g.node{cursor:pointer}g.node.selected rect{stroke:#ffca28;stroke-width:4}
 code{font:12px ui-monospace,Menlo,monospace}`;
@@ -40,12 +40,25 @@ function legend(): string {
     .join('')}<span>dashed outline = cached (restored from a prior run, not executed)</span></p>`;
 }
 
+/** The table rows: under a header row per phase (phases.ts order) when the run has phases, else in topological order. */
 function nodeRows(s: RunSummary): string {
-  return s.nodes
+  if (!s.phases) return rowsOf(s.nodes);
+  const byId = new Map(s.nodes.map((n) => [n.nodeId, n]));
+  const loose = s.nodes.filter((n) => n.phase === undefined);
+  return (
+    rowsOf(loose) +
+    s.phases
+      .map((p) => `<tr class="phase" data-phase="${esc(p.id)}"><th colspan="9">phase ${esc(phaseLine(p))}</th></tr>` + rowsOf(p.nodes.map((id) => byId.get(id)!)))
+      .join('')
+  );
+}
+
+function rowsOf(nodes: readonly NodeSummary[]): string {
+  return nodes
     .map((n) => {
       const u = n.execution === 'cached' ? n.savedUsage : n.usage;
       return (
-        `<tr data-node="${esc(n.nodeId)}"><td><code>${esc(n.nodeId)}</code></td><td>${esc(n.kind ?? '?')}</td>` +
+        `<tr data-node="${esc(n.nodeId)}"${n.phase !== undefined ? ` data-phase="${esc(n.phase)}"` : ''}><td><code>${esc(n.nodeId)}</code></td><td>${esc(n.kind ?? '?')}</td>` +
         `<td><i style="display:inline-block;width:10px;height:10px;border-radius:2px;background:${STATUS_COLOURS[n.interrupted ? 'interrupted' : n.status]}"></i> ${esc(nodeStatusLabel(n))}</td>` +
         `<td title="${esc(n.fromRunId ?? '')}">${esc(executionLabel(n))}</td><td class="num">${n.attempts}</td><td class="num">${esc(fmtDuration(n.durationMs))}</td>` +
         `<td class="num">${esc(fmtTokens(u))}</td><td class="num">${esc(fmtCost(u?.costUsd))}</td>` +

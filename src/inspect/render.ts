@@ -2,6 +2,7 @@
 // itself (docs/inspect.md). Pure: strings in, string out.
 import type { NodeSummary, RunSummary } from './summary.js';
 import type { NodeDetail } from './node-detail.js';
+import type { PhaseGroup } from './phases.js';
 import { fmtCost, fmtDuration, fmtTokens, shortId, table, truncate } from './format.js';
 
 /** The status word of a node for people: `interrupted` for a node running when the run crashed. */
@@ -39,12 +40,14 @@ export function statusLine(s: RunSummary): string {
   }
 }
 
-/** The node table of issue #5 item 1, in topological order. */
+/** The node table of issue #5 item 1, in topological order; a PHASE column when any node has a phase. */
 export function nodeTable(nodes: readonly NodeSummary[]): string {
+  const phased = nodes.some((n) => n.phase !== undefined);
   return table(
-    ['NODE', 'KIND', 'STATUS', 'RUN', 'ATTEMPTS', 'DURATION', 'TOKENS', 'COST', 'ERROR'],
+    ['NODE', ...(phased ? ['PHASE'] : []), 'KIND', 'STATUS', 'RUN', 'ATTEMPTS', 'DURATION', 'TOKENS', 'COST', 'ERROR'],
     nodes.map((n) => [
       n.nodeId,
+      ...(phased ? [n.phase ?? '–'] : []),
       n.kind ?? '?',
       nodeStatusLabel(n),
       executionLabel(n),
@@ -55,6 +58,13 @@ export function nodeTable(nodes: readonly NodeSummary[]): string {
       n.error ? truncate(`${n.error.name}: ${n.error.firstLine}`, 80) : n.skipReason ? truncate(n.skipReason, 80) : '',
     ]),
   );
+}
+
+/** One phase for people: `Seed the session (seed): 2 nodes — 1 executed, 1 cached`. */
+export function phaseLine(p: PhaseGroup): string {
+  const c = p.counts;
+  const parts = [c.executed && `${c.executed} executed`, c.cached && `${c.cached} cached`, c.failed && `${c.failed} failed`, c.skipped && `${c.skipped} skipped`, c.notRun && `${c.notRun} not run`].filter(Boolean);
+  return `${p.title}${p.title !== p.id ? ` (${p.id})` : ''}: ${p.nodes.length} node${p.nodes.length === 1 ? '' : 's'} — ${parts.join(', ')}`;
 }
 
 /** `oe inspect <runId>` for people: header, node table, totals and what the memo saved. */
@@ -76,6 +86,7 @@ export function renderSummaryText(s: RunSummary): string {
     `totals      ${s.nodes.length} nodes: ${c.executed} executed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped, ${c.notRun} not run` +
       ` · ${fmtDuration(s.totals.executedDurationMs)} executing · ${s.totals.inputTokens + s.totals.outputTokens > 0 ? `${fmtTokens(s.totals)} tokens · ${fmtCost(s.totals.costUsd)}${s.totals.incomplete ? ' + unpriced models' : ''}` : 'no LLM tokens'}`,
   );
+  for (const [i, p] of (s.phases ?? []).entries()) out.push(`${i === 0 ? 'phases      ' : '            '}${phaseLine(p)}`);
   if (s.saved) {
     const from = [...new Set(s.nodes.filter((n) => n.execution === 'cached').map((n) => shortId(n.fromRunId)))].join(', ');
     out.push(

@@ -7,6 +7,7 @@ import { usageTotal } from '../log/usage.js';
 import type { NodeState, NodeStatus, RunState } from '../log/fold.js';
 import type { Json } from '../util/canonical-json.js';
 import { definitionGraph } from './definition.js';
+import { phaseGroups, type PhaseGroup } from './phases.js';
 
 /** A run's status as inspect reports it: the run.completed status, or `running`/`crashed` without one. */
 export type SummaryStatus = 'success' | 'failure' | 'cancelled' | 'paused' | 'running' | 'crashed';
@@ -70,6 +71,8 @@ export interface NodeSummary {
   iterations: IterationCounts | null;
   /** Direct predecessors from the definition, for the graph picture. */
   preds: string[];
+  /** The node's `phase` from the definition; absent when it has none. */
+  phase?: string;
 }
 
 /** The view model of one run (the `oe inspect --json` object; docs/inspect.md). */
@@ -100,6 +103,8 @@ export interface RunSummary {
   saved: (TokenTotals & { nodes: number; durationMs: number }) | null;
   /** Nodes in topological order (SPEC §2.5), then any the definition does not name, in log order. */
   nodes: NodeSummary[];
+  /** The nodes grouped by phase (phases.ts); absent when no node has a phase. */
+  phases?: PhaseGroup[];
   eventCount: number;
   /** Why nodes are shown in declaration rather than topological order (a cyclic definition), or null. */
   definitionProblem: string | null;
@@ -212,8 +217,11 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
   for (const id of state.nodes.keys()) if (!graph.kinds.has(id)) ids.push(id);
   const nodes = ids.map((id) => {
     const n = state.nodes.get(id as NodeState['nodeId']) ?? { nodeId: id as NodeState['nodeId'], status: 'pending' as const, attempts: 0, errors: [], retries: 0, iterations: new Map() };
-    return summarizeNode(n, graph.kinds.get(id) ?? null, graph.preds.get(id) ?? [], crashed);
+    const summary = summarizeNode(n, graph.kinds.get(id) ?? null, graph.preds.get(id) ?? [], crashed);
+    const phase = graph.defs.get(id)?.phase;
+    return typeof phase === 'string' ? { ...summary, phase } : summary;
   });
+  const phases = phaseGroups(state.definition, nodes);
   // The engine's counts (log/derive.ts): a failed node counts as failed, not as executed.
   const c = nodeCounts(state, ids as NodeState['nodeId'][]);
   const running = nodes.filter((n) => n.status === 'running').length;
@@ -248,6 +256,7 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
     totals,
     saved: saved.nodes > 0 || notSpent ? saved : null,
     nodes,
+    ...(phases.length > 0 ? { phases } : {}),
     eventCount: state.eventCount,
     definitionProblem: graph.problem,
   };

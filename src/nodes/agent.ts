@@ -3,12 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentNode } from '../experience/types.js';
-import { renderTemplate, templatePlaceholders } from '../experience/template.js';
 import { answer } from '../llm/answer.js';
 import { baseFields, callContext, promptCacheOf } from '../llm/node-options.js';
-import type { UserPrompt } from '../llm/prompt-layout.js';
-import type { Json } from '../util/canonical-json.js';
-import type { NodeInput, NodeRunner } from './runner.js';
+import { renderNodePrompt } from './prompt.js';
+import type { NodeRunner } from './runner.js';
 
 /**
  * Runs an agent node:
@@ -31,21 +29,8 @@ export const runner: NodeRunner<AgentNode> = {
   model: (node, hashCtx) => node.model ?? hashCtx.llm.defaultModel,
   async run(node, input, ctx) {
     const template = node.prompt_file ? await readFile(resolve(ctx.experienceDir, node.prompt_file), 'utf8') : node.prompt;
-    const user = renderPrompt(template, input, ctx.args, promptCacheOf(node) !== undefined);
+    const user = renderNodePrompt(template, input, ctx.args, promptCacheOf(node) !== undefined);
     const base = { ...baseFields(node, ctx), ...(node.system !== undefined ? { system: node.system } : {}) };
     return answer({ ...base, user }, node.schema, node.writes, callContext(node, ctx));
   },
 };
-
-/**
- * The rendered prompt; with `split`, as the prefix before the first per-item placeholder and the
- * rest (each rendered on its own: a placeholder never spans the split).
- * @throws {TemplateError} for an unknown placeholder.
- */
-export function renderPrompt(template: string, input: NodeInput, args: { [k: string]: Json }, split: boolean): UserPrompt {
-  const ctx = { state: input._state, item: input.$item, index: input.$index, args };
-  if (!split) return renderTemplate(template, ctx);
-  const at = templatePlaceholders(template).find((p) => p.kind === 'item' || p.kind === 'index')?.offset;
-  if (at === undefined) return renderTemplate(template, ctx);
-  return { prefix: renderTemplate(template.slice(0, at), ctx), rest: renderTemplate(template.slice(at), ctx) };
-}

@@ -11,6 +11,7 @@ const loaders: Partial<Record<NodeKind, Loader>> = {
   dataset: () => import('./dataset.js'),
   agent: () => import('./agent.js'),
   skill: () => import('./skill.js'),
+  'cli-agent': () => import('./cli-agent.js'),
 };
 
 /** The kinds this build can execute. */

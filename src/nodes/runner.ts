@@ -75,21 +75,22 @@ export interface NodeResult {
 /** Context for computing a node's input-hash parts; no I/O beyond reading named files. */
 export interface HashContext {
   experienceDir: string;
-  llm: Pick<LlmSettings, 'defaultModel' | 'provider'>;
+  llm: Pick<LlmSettings, 'defaultModel' | 'provider' | 'recordDir' | 'replayDir'>;
 }
 
 /**
  * One node kind. Implementations live in nodes/<kind>.ts and export `runner`.
  * - `files`: paths (relative to the experience dir) whose content is part of the input hash (§3.1);
  *   it may read files to find them (a tool's local imports).
- * - `model`: the model the node will call, part of the input hash; undefined for non-LLM kinds.
+ * - `model`: the model the node will call, part of the input hash; undefined for non-LLM kinds. It
+ *   may be async: a cli-agent's part also names the CLI's `--version`, which it must run to learn.
  * - `run`: executes one attempt. Throwing (or rejecting) is a node failure recorded as
  *   `node.failed` with the error's name and message; the engine never lets it escape.
  */
 export interface NodeRunner<N extends NodeDef = NodeDef> {
   kind: N['kind'];
   files(node: N, experienceDir: string): string[] | Promise<string[]>;
-  model?(node: N, ctx: HashContext): string | undefined;
+  model?(node: N, ctx: HashContext): string | undefined | Promise<string | undefined>;
   run(node: N, input: NodeInput, ctx: NodeContext): Promise<NodeResult>;
 }
 

@@ -14,7 +14,8 @@ import type { NodeRunner } from './runner.js';
  * (`{...args, _state, _edge_inputs, $item?, $index?}`), so equal inputs give byte-equal requests.
  * The SKILL.md's content is part of the input hash (`files`). Output:
  * - front matter without `schema`: the reply's text goes to the node's single `writes` field;
- * - front matter with `schema`: a validated object, as an agent node with `schema` (structured.ts).
+ * - a `schema` on the node (OpenExpertise's) or else in the front matter: a validated object, as an
+ *   agent node with `schema` (structured.ts).
  * The model is the node's `model`, else the run's default (the front matter does not choose it, so
  * `model()` needs no file I/O). With `prompt_cache`, the SKILL.md body (the system prompt) is the
  * cached prefix every iteration shares.
@@ -26,6 +27,6 @@ export const runner: NodeRunner<SkillNode> = {
   async run(node, input, ctx) {
     const skill = parseSkillFile(await readFile(resolve(ctx.experienceDir, node.impl), 'utf8'), node.impl);
     const base = { ...baseFields(node, ctx), system: skill.body };
-    return answer({ ...base, user: canonicalJson(input) }, skill.schema, node.writes, callContext(node, ctx));
+    return answer({ ...base, user: canonicalJson(input) }, node.schema ?? skill.schema, node.writes, callContext(node, ctx));
   },
 };

@@ -7,7 +7,7 @@ import { UsageError } from '../../src/util/errors.js';
 
 const RUN = '01932f00-0000-7000-8000-000000000001';
 
-const { launchRun, withRunExecutor, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand } = vi.hoisted(() => ({
+const { launchRun, withRunExecutor, loadExperience, prepareResume, inspectCommand, runsCommand, diffCommand, graphCommand } = vi.hoisted(() => ({
   launchRun: vi.fn(),
   // No threads in a table test: the executor is a stand-in the mocked launchRun never uses.
   withRunExecutor: vi.fn(async (_output: unknown, fn: (ex: unknown) => Promise<unknown>) => fn({ executor: 'executor' })),
@@ -16,6 +16,7 @@ const { launchRun, withRunExecutor, loadExperience, prepareResume, inspectComman
   inspectCommand: vi.fn(),
   runsCommand: vi.fn(),
   diffCommand: vi.fn(),
+  graphCommand: vi.fn(),
 }));
 
 vi.mock('../../src/cli/launch.js', async (orig) => ({ ...(await orig<object>()), launchRun, withRunExecutor }));
@@ -24,6 +25,7 @@ vi.mock('../../src/cli/resume-source.js', () => ({ prepareResume }));
 vi.mock('../../src/inspect/cmd-inspect.js', () => ({ inspectCommand }));
 vi.mock('../../src/inspect/cmd-runs.js', () => ({ runsCommand }));
 vi.mock('../../src/inspect/cmd-diff.js', () => ({ diffCommand }));
+vi.mock('../../src/inspect/cmd-graph.js', () => ({ graphCommand }));
 
 
 function proc(): CliProcess {
@@ -109,5 +111,14 @@ describe('read-only commands', () => {
   it('oe diff passes both runs', async () => {
     await oe('diff', RUN, RUN.replace(/1$/, '2'), '--json');
     expect(diffCommand).toHaveBeenCalledWith(RUN, RUN.replace(/1$/, '2'), expect.objectContaining({ json: true }));
+  });
+
+  it('#10: oe graph passes the path, --html, -o and the direction (case-insensitive); refuses another direction first', async () => {
+    await oe('graph', 'exp', '--html', '-o', 'g.html', '--direction', 'lr');
+    expect(graphCommand).toHaveBeenCalledWith('exp', { html: true, output: 'g.html', direction: 'LR' }, expect.objectContaining({ cwd: '/work' }));
+    await oe('graph');
+    expect(graphCommand.mock.calls[1]!.slice(0, 2)).toEqual(['.', { html: false, direction: 'TD' }]);
+    await expect(oe('graph', '--direction', 'up')).rejects.toThrow(/--direction must be TD or LR, not "up"/);
+    expect(graphCommand).toHaveBeenCalledTimes(2);
   });
 });

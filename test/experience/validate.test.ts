@@ -149,7 +149,7 @@ describe('validateExperience: each rule, with file:line:col', () => {
   it('checks state fields: types, merge, and array_append on arrays only', () => {
     const r = validate('name: t\nversion: 1.0.0\nstate:\n  schema:\n    a: { type: text }\n    b: { type: string, merge: array_append }\ngraph: { nodes: [] }\n');
     expect(lines(r.problems)).toEqual([
-      'exp/experience.yaml:5:16: state field "a": type must be one of string, number, integer, boolean, array, object, any, not "text"',
+      'exp/experience.yaml:5:16: state field "a": type must be one of string, number, integer, boolean, array, object, null, any, not "text"',
       'exp/experience.yaml:6:31: state field "b": merge array_append needs type array or any, not string',
     ]);
   });

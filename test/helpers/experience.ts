@@ -107,12 +107,13 @@ export interface RunOutcome extends OeResult {
 }
 
 /**
- * Runs `oe --log-format json run exp <args…>` in the workspace and returns its output and its log.
- * Expects at most one new log (one run per call).
+ * Runs `oe --log-format json run exp <args…>` (or `opts.command` in place of `run exp`, e.g. a resume)
+ * in the workspace, under `opts.env` merged over the test environment, and returns its output and its
+ * log. Expects at most one new log (one run per call).
  */
-export async function runExperience(ws: Workspace, args: string[] = [], opts: { format?: 'json' | 'pretty' } = {}): Promise<RunOutcome> {
+export async function runExperience(ws: Workspace, args: string[] = [], opts: { format?: 'json' | 'pretty'; env?: Record<string, string>; command?: string[] } = {}): Promise<RunOutcome> {
   const before = new Set(runLogs(ws.root));
-  const res = await runOe(['--log-format', opts.format ?? 'json', 'run', 'exp', ...args], { cwd: ws.root });
+  const res = await runOe(['--log-format', opts.format ?? 'json', ...(opts.command ?? ['run', 'exp']), ...args], { cwd: ws.root, ...(opts.env ? { env: opts.env } : {}) });
   const added = runLogs(ws.root).filter((f) => !before.has(f));
   expect(added.length, `new logs: ${added.join(', ')}\nstderr:\n${res.stderr}`).toBeLessThanOrEqual(1);
   const file = added[0];
