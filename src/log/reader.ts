@@ -8,9 +8,10 @@ import { LogFormatError, NotFoundError, OeError } from '../util/errors.js';
 import { isRunId } from '../util/ids.js';
 import { MAX_EVENT_BYTES, formatBytes } from '../util/limits.js';
 import { printable } from '../util/quote.js';
+import { invalidUtf8At } from '../util/utf8.js';
 import { eventShapeProblem, shownType } from './event-shape.js';
 import { EVENT_TYPES, LOG_FORMAT_VERSION, type EventType, type OeEvent } from './events.js';
-import { LineError, LineSplitter, invalidUtf8At } from './lines.js';
+import { LineError, LineSplitter } from './lines.js';
 
 /** Something a reader tolerated, reported to the user as a warning. */
 export interface LogWarning {
