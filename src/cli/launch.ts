@@ -8,6 +8,7 @@ import type { Experience } from '../experience/types.js';
 import type { ExperienceRef, RunOptions } from '../log/events.js';
 import type { LlmSettings } from '../nodes/runner.js';
 import { SUPPORTED_KINDS } from '../nodes/registry.js';
+import { redactText, redactingLogger, redactable } from '../log/redact.js';
 import type { Json } from '../util/canonical-json.js';
 import { systemClock } from '../util/clock.js';
 import { UsageError, ValidationError, type Problem } from '../util/errors.js';
@@ -180,11 +181,12 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   // Issue #2 §5: whatever happens, the log ends with run.completed. A node's code can throw outside
   // the promise it returned (a callback, a forgotten promise); Node would kill the process mid-log.
   // Such an error fails the run instead, and its message (never its stack) is printed.
+  const secrets = redactable(secretValues(g.env));
   const onUncaught = (e: unknown): void => {
     const error = e instanceof Error ? e : new Error(`non-Error value thrown: ${String(e)}`);
     output.err.error(
-      { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: error.stack } : {}) },
-      `uncaught ${error.name} thrown outside any node's promise (usually a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`,
+      { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(error.stack ?? '', secrets) } : {}) },
+      redactText(`uncaught ${error.name} thrown outside any node's promise (usually a callback or a forgotten promise in a node's code): ${error.message} — the run is stopped`, secrets),
     );
     control.fail(error);
   };
@@ -208,9 +210,9 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       clock: systemClock,
       hasher: await createHasher(),
       control,
-      secrets: secretValues(g.env),
+      secrets,
       onEvent: (e) => printEvent(output, e),
-      nodeLogger: (nodeId, iteration) => output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }),
+      nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });
   } finally {
     for (const [sig, fn] of signals) process.off(sig, fn);
@@ -219,7 +221,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     restoreStdout();
   }
   if (result.internalError) {
-    output.err.error({ err: result.internalError.message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: result.internalError.stack } : {}) }, `internal error: ${result.internalError.message} (this is a bug in oe; please report it)`);
+    const message = redactText(result.internalError.message, secrets);
+    output.err.error({ err: message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(result.internalError.stack ?? '', secrets) } : {}) }, `internal error: ${message} (this is a bug in oe; please report it)`);
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
   printLastLine(g, output, result, req.resumedFrom);
