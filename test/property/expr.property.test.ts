@@ -31,19 +31,19 @@ describe('when: parseExpr on any text', () => {
           expect((r as ExprSyntaxError).offset).toBeLessThanOrEqual(src.length);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
   it('#12: refuses deep nesting with ExprSyntaxError instead of overflowing the stack', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 200, max: 200_000 }), fc.constantFrom('(', '!', 'length(', '!('), (n, open) => {
+      fc.property(fc.oneof(fc.integer({ min: 101, max: 50_000 }), fc.constant(200_000)), fc.constantFrom('(', '!', 'length(', '!('), (n, open) => {
         const close = open.includes('(') ? ')'.repeat(n) : '';
         const r = parseOrError(`${open.repeat(n)}$.a${close}`);
         expect(r).toBeInstanceOf(ExprSyntaxError);
         expect((r as Error).message).toMatch(/nests more than \d+ levels/);
       }),
-      { numRuns: 30 },
+      { numRuns: 12 },
     );
   });
 });
