@@ -103,10 +103,15 @@ class LogSequence {
 /**
  * True when `tail` (the bytes after the last `\n`) can be the start of an event the writer was
  * cutting off: it begins like every event (`{"v":`), holds no raw control character (JSON.stringify
- * escapes them) and is UTF-8 except for a character cut at its very end. Anything else there — binary
- * data, text from another program — is not a torn write and is refused (issue #12).
+ * escapes them) and is UTF-8 except for a character cut at its very end. Zero bytes after it (or in
+ * its place) are allowed: a file system that loses power after growing a file but before writing
+ * its data leaves them. Anything else there — binary data, text from another program — is not a
+ * torn write and is refused (issue #12).
  */
-function isTornEvent(tail: Buffer): boolean {
+function isTornEvent(whole: Buffer): boolean {
+  let end = whole.length;
+  while (end > 0 && whole[end - 1] === 0) end--;
+  const tail = whole.subarray(0, end);
   const start = '{"v":';
   const head = tail.subarray(0, start.length).toString('latin1');
   if (!start.startsWith(head) && !head.startsWith(start)) return false;
