@@ -13,6 +13,7 @@ import type { Json } from '../util/canonical-json.js';
 import { systemClock } from '../util/clock.js';
 import { UsageError, ValidationError, type Problem } from '../util/errors.js';
 import { uuidv7Source, type RunId } from '../util/ids.js';
+import { quote } from '../util/quote.js';
 import { printEvent, formatDuration } from './console.js';
 import { parsePositiveInt, type Globals } from './globals.js';
 import type { Output } from './output.js';
@@ -54,10 +55,10 @@ export function parseArgsFlag(text: string | undefined): { [name: string]: Json 
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--args is not valid JSON: ${(e as Error).message} (got ${JSON.stringify(text)})`);
+    throw new UsageError(`--args is not valid JSON: ${(e as Error).message} (got ${quote(text)})`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new UsageError(`--args must be a JSON object such as '{"repo": "."}', not ${Array.isArray(v) ? 'an array' : JSON.stringify(v)}`);
+    throw new UsageError(`--args must be a JSON object such as '{"repo": "."}', not ${Array.isArray(v) ? 'an array' : typeof v === 'string' ? quote(v) : JSON.stringify(v)}`);
   }
   return v as { [name: string]: Json };
 }

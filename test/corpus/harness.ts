@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
+import { CommanderError, type Command } from 'commander';
 import { runOe, tempDir, type OeResult } from '../helpers/cli.js';
+import type { CliProcess } from '../../src/cli/command.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { InternalError, OeError, ValidationError, formatProblem } from '../../src/util/errors.js';
 
 /** Longest a spawned case may take before it counts as a hang (a few seconds is the promise). */
@@ -31,6 +34,37 @@ export function expectRefusal(e: unknown, code: number, fragment: string | RegEx
 function expectFragment(text: string, fragment: string | RegExp): void {
   if (typeof fragment === 'string') expect(text).toContain(fragment);
   else expect(text).toMatch(fragment);
+}
+
+/**
+ * Runs a command line in-process through the real command table and checks it is refused like
+ * main.ts refuses it: commander's own errors (unknown option, missing argument) exit 2 with its
+ * message; anything else must be an OeError with `code`. Nothing is mocked; output commander writes
+ * is captured.
+ */
+export async function expectCliRefusal(argv: string[], cwd: string, code: number, fragment: string | RegExp): Promise<void> {
+  let exit = 0;
+  const proc: CliProcess = { argv, cwd, env: {}, isTTY: false, exitCode: () => exit, setExitCode: (c) => void (exit = c) };
+  const program = buildProgram(proc);
+  let written = '';
+  const capture = (cmd: Command): void => {
+    cmd.configureOutput({ writeErr: (t) => void (written += t), writeOut: (t) => void (written += t) });
+    for (const sub of cmd.commands) capture(sub);
+  };
+  capture(program);
+  let error: unknown;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    error = e;
+  }
+  if (error instanceof CommanderError) {
+    expect(error.exitCode === 0 ? 0 : 2).toBe(code); // main.ts: commander's errors are usage errors
+    expectFragment(written + error.message, fragment);
+    return;
+  }
+  expect(error, `oe ${argv.join(' ')} was not refused (exit code ${exit})`).toBeDefined();
+  expectRefusal(error, code, fragment);
 }
 
 /** oe's stderr as text: each JSON line's message and problems (non-JSON lines as they are). */
