@@ -55,12 +55,12 @@ describe('bad experiences, in-process', () => {
 });
 
 describe.concurrent('bad experiences, through bin/oe', () => {
-  for (const c of EXPERIENCE_CASES.filter((x) => x.spawn)) {
-    for (const command of ['validate', 'run'] as const) {
-      it(`oe ${command}: ${c.name}`, async () => {
-        const ws = setUp(c);
-        await expectSpawned([command, c.path ?? 'exp'], { cwd: ws, code: c.code, message: c.message });
-      });
-    }
-  }
+  // One command per case, alternating: both load the experience the same way before anything runs.
+  EXPERIENCE_CASES.filter((x) => x.spawn).forEach((c, i) => {
+    const command = i % 2 === 0 ? 'run' : 'validate';
+    it(`oe ${command}: ${c.name}`, async () => {
+      const ws = setUp(c);
+      await expectSpawned([command, c.path ?? 'exp'], { cwd: ws, code: c.code, message: c.message });
+    });
+  });
 });

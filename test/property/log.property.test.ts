@@ -91,7 +91,7 @@ describe('the reader on any bytes', () => {
         const r = await readOrError(logFile(bytes));
         if (r instanceof Error) expect(r).toBeInstanceOf(OeError);
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 
@@ -113,7 +113,7 @@ describe('the reader on any bytes', () => {
         if (r instanceof Error) expect(r).toBeInstanceOf(OeError);
         else expect(() => fold(r)).not.toThrow();
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });
@@ -125,7 +125,7 @@ describe('valid runs', () => {
         const read = await readOrError(logFile(jsonl(events)), chunkBytes);
         expect(read).toEqual(events);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -141,7 +141,7 @@ describe('valid runs', () => {
         expect(state).toEqual(whole);
         expect(whole.eventCount).toBe(events.length);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 });
@@ -163,7 +163,7 @@ describe('the line splitter', () => {
         expect(splitter.end()?.toString('utf8') ?? '').toBe(tail);
         expect(splitter.lines).toBe(lines.length);
       }),
-      { numRuns: 1000 },
+      { numRuns: 400 },
     );
   });
 });
@@ -189,7 +189,7 @@ describe('the fold over anything the reader accepts', () => {
           for (const e of [...events.slice(0, i), event, ...events.slice(i + 1)]) state = evolve(state, e);
         }).not.toThrow();
       }),
-      { numRuns: 1000 },
+      { numRuns: 400 },
     );
   });
 });

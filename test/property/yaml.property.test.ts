@@ -33,7 +33,7 @@ describe('parseExperienceYaml on any text', () => {
         if (problems.length > 0) expect(value).toBeUndefined();
         else expect(() => JSON.stringify(value)).not.toThrow(); // no cycles reach the validator
       }),
-      { numRuns: 800 },
+      { numRuns: 300 },
     );
     expect(warnings).toEqual([]);
   });
@@ -46,7 +46,7 @@ describe('parseExperienceYaml on any text', () => {
         const r = validateExperience(value, { file: FILE, dir: '/nonexistent', locate, files: { exists: () => false, readText: () => undefined } });
         expect(r.experience !== undefined || r.problems.length > 0).toBe(true);
       }),
-      { numRuns: 800 },
+      { numRuns: 300 },
     );
   });
 });
@@ -61,7 +61,7 @@ describe('YAML round trip', () => {
         expect(problems).toEqual([]);
         expect(JSON.stringify(value)).toBe(JSON.stringify(obj)); // as JSON: YAML keeps -0, JSON has one zero
       }),
-      { numRuns: 500 },
+      { numRuns: 150 },
     );
   });
 });
@@ -101,7 +101,7 @@ describe('validateExperience on any value', () => {
           for (const p of r.problems) expect(p.file).toContain(FILE);
         }
       }),
-      { numRuns: 800 },
+      { numRuns: 300 },
     );
   });
 });
