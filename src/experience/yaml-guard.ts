@@ -2,7 +2,7 @@
 // soon as collections nest too deep, and checks the composed tree before it becomes a JS value —
 // aliases that name nothing, alias bombs, cycles, collection keys and NUL characters. Pure: text in,
 // document and issues (each at a source offset) out.
-import { Composer, Lexer, Parser, Scalar, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { Composer, Lexer, Parser, Scalar, isAlias, isMap, isScalar, isSeq, type CST, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { MAX_YAML_ALIAS_NODES, MAX_YAML_DEPTH } from '../util/limits.js';
 
 /** Something wrong in the YAML text, at a 0-based offset into it. */
@@ -31,7 +31,7 @@ const MAX_PARSER_STACK = MAX_YAML_DEPTH + 3;
  */
 export function parseYamlDocument(text: string, lineCounter: LineCounter): { doc: Document.Parsed | undefined; issues: YamlIssue[] } {
   const parser = new Parser(lineCounter.addNewLine);
-  function* tokens(): Generator<ReturnType<Parser['end']> extends Generator<infer T> ? T : never> {
+  function* tokens(): Generator<CST.Token> {
     lineCounter.addNewLine(0);
     for (const lexeme of new Lexer().lex(text)) {
       yield* parser.next(lexeme);
@@ -56,7 +56,7 @@ export function parseYamlDocument(text: string, lineCounter: LineCounter): { doc
   for (const e of [...doc!.errors, ...doc!.warnings]) {
     const quote = e.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(e.message)?.[1] : undefined;
     if (quote) issues.push({ offset: openingQuote(doc!, e.pos[0]), message: `YAML: the string opened by this ${quote} is never closed (missing closing ${quote})` });
-    else issues.push({ offset: e.pos[0], message: `YAML: ${e.message.split(' at line ')[0]!.split('\n')[0]}` });
+    else issues.push({ offset: e.pos[0], message: `YAML: ${e.message.split('\n')[0]}` });
   }
   return { doc, issues };
 }
@@ -66,15 +66,12 @@ export function parseYamlDocument(text: string, lineCounter: LineCounter): { doc
  * (issue #12): the last quoted scalar starting before the error.
  */
 function openingQuote(doc: Document.Parsed, errorOffset: number): number {
-  let best = errorOffset;
-  let bestStart = -1;
+  let best = -1;
   walk(doc.contents, (node) => {
-    if (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) && node.range && node.range[0] <= errorOffset && node.range[0] > bestStart) {
-      bestStart = node.range[0];
-      best = node.range[0];
-    }
+    const start = isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) ? node.range?.[0] : undefined;
+    if (start !== undefined && start <= errorOffset && start > best) best = start;
   });
-  return best;
+  return best === -1 ? errorOffset : best;
 }
 
 /** Calls `visit` on every node of the tree in document order (a key before its value), not into aliases. */

@@ -8,6 +8,7 @@ import { invalidUtf8At } from '../util/utf8.js';
 export class LineError extends Error {
   constructor(
     readonly line: number,
+    readonly kind: 'too-long' | 'not-utf8',
     message: string,
   ) {
     super(message);
@@ -82,13 +83,13 @@ export class LineSplitter {
   }
 
   private checkLength(bytes: number): void {
-    if (bytes > this.maxLineBytes) throw new LineError(this.lines + 1, `line is longer than ${this.maxLineBytes} bytes`);
+    if (bytes > this.maxLineBytes) throw new LineError(this.lines + 1, 'too-long', `line is longer than ${this.maxLineBytes} bytes`);
   }
 
   /** Decodes one complete line and counts it. */
   private decode(line: Buffer): string {
     this.lines++;
-    if (!isUtf8(line)) throw new LineError(this.lines, notUtf8(line, invalidUtf8At(line, false)));
+    if (!isUtf8(line)) throw new LineError(this.lines, 'not-utf8', notUtf8(line, invalidUtf8At(line, false)));
     return line.toString('utf8');
   }
 
@@ -99,7 +100,7 @@ export class LineSplitter {
       const nl = region.indexOf(10, start);
       const end = nl === -1 ? region.length : nl;
       line++;
-      if (end - start > this.maxLineBytes) throw new LineError(line, `line is longer than ${this.maxLineBytes} bytes`);
+      if (end - start > this.maxLineBytes) throw new LineError(line, 'too-long', `line is longer than ${this.maxLineBytes} bytes`);
       start = end + 1;
     }
   }
@@ -112,11 +113,11 @@ export class LineSplitter {
       const end = nl === -1 ? region.length : nl;
       const piece = region.subarray(start, end);
       line++;
-      if (!isUtf8(piece)) throw new LineError(line, notUtf8(piece, invalidUtf8At(piece, false)));
+      if (!isUtf8(piece)) throw new LineError(line, 'not-utf8', notUtf8(piece, invalidUtf8At(piece, false)));
       start = end + 1;
     }
     // Unreachable: a byte string that is not UTF-8 has a line that is not.
-    throw new LineError(this.lines + 1, 'not UTF-8 text');
+    throw new LineError(this.lines + 1, 'not-utf8', 'not UTF-8 text');
   }
 }
 

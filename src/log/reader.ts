@@ -172,7 +172,7 @@ export async function* streamLog(file: string, onWarning: (w: LogWarning) => voi
     }
   } catch (e) {
     if (e instanceof LineError) {
-      const message = e.message.startsWith('line is longer') ? `event is larger than ${formatBytes(maxBytes)}, the most a run log line may hold` : e.message;
+      const message = e.kind === 'too-long' ? `event is larger than ${formatBytes(maxBytes)}, the most a run log line may hold` : e.message;
       throw new LogFormatError(`${file}:${e.line}: ${message}`, { cause: e });
     }
     if (!(e instanceof OeError) && (e as NodeJS.ErrnoException).code) throw new LogFormatError(`${file}: cannot read the run log: ${(e as Error).message}`, { cause: e });
