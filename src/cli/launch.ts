@@ -11,11 +11,13 @@ import type { Experience } from '../experience/types.js';
 import type { ExperienceRef, RunOptions } from '../log/events.js';
 import type { LlmSettings } from '../nodes/runner.js';
 import { SUPPORTED_KINDS } from '../nodes/registry.js';
+import { redactText, redactingLogger, redactable } from '../log/redact.js';
 import type { Json } from '../util/canonical-json.js';
 import { systemClock } from '../util/clock.js';
 import { UsageError, ValidationError, type Problem } from '../util/errors.js';
 import { uuidv7Source, type RunId } from '../util/ids.js';
 import { selfIdentity } from '../util/process-identity.js';
+import { quote } from '../util/quote.js';
 import { printEvent, formatDuration } from './console.js';
 import { parsePositiveInt, type Globals } from './globals.js';
 import type { Output } from './output.js';
@@ -57,10 +59,10 @@ export function parseArgsFlag(text: string | undefined): { [name: string]: Json 
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--args is not valid JSON: ${(e as Error).message} (got ${JSON.stringify(text)})`);
+    throw new UsageError(`--args is not valid JSON: ${(e as Error).message} (got ${quote(text)})`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new UsageError(`--args must be a JSON object such as '{"repo": "."}', not ${Array.isArray(v) ? 'an array' : JSON.stringify(v)}`);
+    throw new UsageError(`--args must be a JSON object such as '{"repo": "."}', not ${Array.isArray(v) ? 'an array' : typeof v === 'string' ? quote(v) : JSON.stringify(v)}`);
   }
   return v as { [name: string]: Json };
 }
@@ -222,12 +224,13 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   // Issue #8 §3: whatever happens, the log ends with run.completed. An error thrown outside a
   // promise by an in-process attempt's async work fails that attempt (the executor knows whose it
   // is); anything else is oe's own bug and stops the run, its message (never its stack) printed.
+  const secrets = redactable(secretValues(g.env));
   const onUncaught = (e: unknown): void => {
     if (executor.claimUncaught(e)) return;
     const error = e instanceof Error ? e : new Error(`non-Error value thrown: ${String(e)}`);
     output.err.error(
-      { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: error.stack } : {}) },
-      `uncaught ${error.name} thrown outside any node's promise: ${error.message} — the run is stopped`,
+      { err: error.name, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(error.stack ?? '', secrets) } : {}) },
+      redactText(`uncaught ${error.name} thrown outside any node's promise: ${error.message} — the run is stopped`, secrets),
     );
     control.fail(error);
   };
@@ -258,9 +261,9 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       hasher: await createHasher(),
       control,
       executor,
-      secrets: secretValues(g.env),
+      secrets,
       onEvent: (e) => printEvent(output, e),
-      nodeLogger: (nodeId, iteration) => output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }),
+      nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });
   } finally {
     stopSignals();
@@ -271,7 +274,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     restoreStdout();
   }
   if (result.internalError) {
-    output.err.error({ err: result.internalError.message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: result.internalError.stack } : {}) }, `internal error: ${result.internalError.message} (this is a bug in oe; please report it)`);
+    const message = redactText(result.internalError.message, secrets);
+    output.err.error({ err: message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(result.internalError.stack ?? '', secrets) } : {}) }, `internal error: ${message} (this is a bug in oe; please report it)`);
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
   printLastLine(g, output, result, req.resumed?.runId);

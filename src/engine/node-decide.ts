@@ -118,6 +118,14 @@ export function backoffInterrupted(k: UnitKey, hash: UnitHash, attempt: number, 
   return failedEvent(k, hash.inputHash, attempt, errorRecord(reason), false);
 }
 
+/**
+ * The final node.failed when the log refused a completion (issue #12 §4: an output over the event
+ * size limit): the result is not recorded, so the unit failed.
+ */
+export function outputRefused(k: UnitKey, hash: UnitHash, attempt: number, reason: unknown, durationMs?: number): NodeFailedPayload {
+  return failedEvent(k, hash.inputHash, attempt, errorRecord(reason), false, durationMs);
+}
+
 /** A failure before any attempt could start (a missing file, a bad for_each source). */
 export function unpreparedFailure(nodeId: NodeId, inputHash: InputHash, error: unknown): NodeFailedPayload {
   return failedEvent({ nodeId }, inputHash, 1, errorRecord(error), false);

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseStatePath } from '../experience/path.js';
 import type { NodeDef } from '../experience/types.js';
-import type { EventPayload, NodeOutput, OeEvent, RunOptions } from '../log/events.js';
+import { EventTooLargeError } from '../log/event-size.js';
+import type { EventPayload, NodeCompletedPayload, NodeOutput, OeEvent, RunOptions } from '../log/events.js';
 import type { RunState } from '../log/fold.js';
 import type { LlmSettings, NodeLogger, NodeRunner } from '../nodes/runner.js';
 import { runnerFor } from '../nodes/registry.js';
@@ -24,6 +25,7 @@ import {
   decideAttempt,
   decideForEachEnd,
   decideStart,
+  outputRefused,
   retryingEvent,
   startedEvent,
   unpreparedFailure,
@@ -227,8 +229,11 @@ async function runUnit(
       durationMs: Math.round(tc.clock.monotonic() - t0),
       ...(conflict !== undefined ? { conflict } : {}),
     });
+    if (step.kind === 'complete') {
+      if (!(await completes(tc, step.event, k, hash, attempt))) return null;
+      return { output: step.event.output, restored: false };
+    }
     await tc.emit(step.event, true);
-    if (step.kind === 'complete') return { output: step.event.output, restored: false };
     if (step.kind === 'fail') return null;
     try {
       await sleep(step.waitMs, tc.control.signal);
@@ -303,8 +308,27 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
       out = tc.views.outWith(node.id, delta);
     },
   });
+  if (step.kind === 'complete') {
+    if (!(await completes(tc, step.event, { nodeId: node.id }, hash, 1))) return { outcome: fatalOr(node) };
+    return { outcome: 'completed', ...(out ? { out } : {}) };
+  }
   await tc.emit(step.event, true);
-  return step.kind === 'complete' ? { outcome: 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
+  return { outcome: fatalOr(node) };
+}
+
+/**
+ * Appends a completion and waits until it is durable. When the log refuses it as too large (nothing
+ * was written), the unit's final node.failed says why instead. Returns whether it completed.
+ */
+async function completes(tc: TaskContext, event: NodeCompletedPayload, k: UnitKey, hash: UnitHash, attempt: number): Promise<boolean> {
+  try {
+    await tc.emit(event, true);
+    return true;
+  } catch (e) {
+    if (!(e instanceof EventTooLargeError)) throw e;
+    await tc.emit(outputRefused(k, hash, attempt, e, event.durationMs), true);
+    return false;
+  }
 }
 
 /** The last error the fold recorded for one iteration. */

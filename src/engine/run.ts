@@ -5,6 +5,7 @@ import type { EventPayload, ExperienceRef, OeEvent, RunOptions, RunStatus } from
 import { evolve, initialState, type RunState } from '../log/fold.js';
 import { completionOf, pendingNodes } from '../log/derive.js';
 import { runLogPath } from '../log/paths.js';
+import { EventTooLargeError } from '../log/event-size.js';
 import { LogWriter } from '../log/writer.js';
 import type { LlmSettings, NodeLogger } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
@@ -84,13 +85,17 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
   };
   /**
    * Appends (one write), folds, and shows an event, synchronously; a durable event's promise
-   * resolves once it is fsynced (group commit). Throws at once when the write fails.
+   * resolves once it is fsynced (group commit). Throws at once when the write fails, or with
+   * EventTooLargeError (nothing written) for an event over the line limit.
    */
   const emit = (payload: EventPayload, durable: boolean): Promise<OeEvent> => {
     let event: OeEvent;
     try {
       event = writer.append(payload);
     } catch (e) {
+      // An event over the line limit was not written (issue #12 §4): the log is intact, and the
+      // node task records the refusal as the node's failure. Anything else means the log is broken.
+      if (e instanceof EventTooLargeError) throw e;
       throw failed(e);
     }
     evolve(state, event);

@@ -5,6 +5,7 @@
 // thread ends. While an attempt runs, the port is unref'd: a tool promise that can never settle
 // lets the thread's event loop empty, and the thread exits — which the pool reports as such.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { format } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { errorRecord, classifyError } from '../engine/execute.js';
 import { jsonOutput } from '../engine/output-json.js';
@@ -27,14 +28,20 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (e: unknown) => post({ t: 'stray', id: scope.getStore() ?? null, error: errorRecord(e), kind: event }));
 }
 
+/** `ctx.log` in the thread: pino's call shapes (`(msg, ...args)`, `(obj, msg?, ...args)`, printf-style), sent to the main thread. */
 function logger(id: number): NodeLogger {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (obj: object | string, msg?: string): void => {
-      const fields = typeof obj === 'string' ? undefined : cloneable(obj);
-      post({ t: 'log', id, level, ...(fields ? { obj: fields } : {}), msg: typeof obj === 'string' ? obj : (msg ?? '') });
+    (obj: unknown, ...rest: unknown[]): void => {
+      if (typeof obj === 'string') {
+        post({ t: 'log', id, level, msg: format(obj, ...rest) });
+        return;
+      }
+      const fields = obj instanceof Error ? { err: { name: obj.name, message: obj.message } } : obj !== null && typeof obj === 'object' ? cloneable(obj) : { value: String(obj) };
+      const [msg, ...args] = rest;
+      post({ t: 'log', id, level, obj: fields, msg: typeof msg === 'string' ? format(msg, ...args) : '' });
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as NodeLogger;
 }
 
 /** A log object as plain JSON (functions and cycles cannot cross a thread). */

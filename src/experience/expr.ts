@@ -113,15 +113,25 @@ function tokenize(src: string): Token[] {
 /** Left binding power of each binary operator (higher binds tighter), as in JavaScript. */
 const BINDING: Record<BinaryOp, number> = { '||': 10, '&&': 20, '==': 30, '!=': 30, '<': 40, '<=': 40, '>': 40, '>=': 40 };
 const PREFIX_NOT = 50;
+/** Deepest nesting of `(`, `!` and `length(` accepted; deeper text would overflow the parser's stack (issue #12). */
+export const MAX_EXPR_DEPTH = 100;
 
 /**
  * Parses an expression with a Pratt (top-down operator precedence) parser. Precedence, loosest first:
  * `||`, `&&`, `== !=`, `< <= > >=`, prefix `!`; binary operators associate to the left.
- * @throws {ExprSyntaxError} with the offset of the offending token.
+ * @throws {ExprSyntaxError} with the offset of the offending token; at the first token nested deeper
+ *   than MAX_EXPR_DEPTH.
  */
 export function parseExpr(src: string): Expr {
   const tokens = tokenize(src);
   let pos = 0;
+  let depth = 0;
+  const nested = <T>(at: number, inner: () => T): T => {
+    if (++depth > MAX_EXPR_DEPTH) throw new ExprSyntaxError(`the expression nests more than ${MAX_EXPR_DEPTH} levels deep`, at);
+    const r = inner();
+    depth--;
+    return r;
+  };
   const peek = (): Token => tokens[pos]!;
   const next = (): Token => tokens[pos++]!;
   const expectOp = (op: string): void => {
@@ -144,16 +154,16 @@ export function parseExpr(src: string): Expr {
         if (t.name === 'null') return { type: 'literal', value: null, offset: t.offset };
         if (t.name === 'length') {
           expectOp('(');
-          const arg = expr(0);
+          const arg = nested(t.offset, () => expr(0));
           expectOp(')');
           return { type: 'call', fn: 'length', arg, offset: t.offset };
         }
         throw new ExprSyntaxError(`unknown name ${JSON.stringify(t.name)} (state paths start with "$.", e.g. $.${t.name}; functions: length)`, t.offset);
       }
       case 'op':
-        if (t.op === '!') return { type: 'not', operand: expr(PREFIX_NOT), offset: t.offset };
+        if (t.op === '!') return { type: 'not', operand: nested(t.offset, () => expr(PREFIX_NOT)), offset: t.offset };
         if (t.op === '(') {
-          const inner = expr(0);
+          const inner = nested(t.offset, () => expr(0));
           expectOp(')');
           return inner;
         }

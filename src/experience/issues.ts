@@ -2,6 +2,7 @@
 // the closest known key (SPEC §2.4). Pure.
 import { z } from 'zod';
 import { didYouMean } from './suggest.js';
+import { quote } from '../util/quote.js';
 
 /** A path into parsed YAML: mapping keys and sequence indexes. */
 export type YamlPath = ReadonlyArray<string | number>;
@@ -96,7 +97,7 @@ export function issueFindings(issues: readonly z.core.$ZodIssue[], opts: { schem
         const allowed = keysAt(opts.schema, rel);
         for (const key of issue.keys) {
           const hint = didYouMean(key, allowed) || (allowed.length ? `; allowed keys: ${allowed.join(', ')}` : '');
-          out.push({ path: [...path, key], key: true, message: `${prefix}unknown key ${JSON.stringify(key)}${field ? ` in ${field}` : ''}${hint}` });
+          out.push({ path: [...path, key], key: true, message: `${prefix}unknown key ${quote(key)}${field ? ` in ${field}` : ''}${hint}` });
         }
         break;
       }

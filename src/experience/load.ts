@@ -5,11 +5,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { LineCounter, Scalar, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, Scalar, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { NotFoundError, ValidationError, type Problem } from '../util/errors.js';
 import type { Graph } from './graph.js';
+import { MAX_YAML_BYTES, formatBytes } from '../util/limits.js';
+import { invalidUtf8At } from '../util/utf8.js';
 import type { Experience, LoadedExperience } from './types.js';
 import { validateExperience, type Files, type Locate, type Position } from './validate.js';
+import { checkYamlTree, parseYamlDocument } from './yaml-guard.js';
 
 /** The file a directory's experience is read from. */
 export const EXPERIENCE_FILE = 'experience.yaml';
@@ -23,9 +26,10 @@ const diskFiles: Files = {
 /**
  * Resolves `pathArg` (a directory holding experience.yaml, or the YAML file) against cwd, reads and
  * validates it. Problems name the file as the user gave it (relative to cwd unless given absolute).
- * @throws {NotFoundError} (exit 1) when there is no such file or directory, or the directory has no
- *   experience.yaml.
- * @throws {ValidationError} (exit 2) with every problem at once, each with file:line:col.
+ * @throws {NotFoundError} (exit 1) when there is no such file or directory, the directory has no
+ *   experience.yaml, or the path is not a regular file (a device, a pipe: reading it could hang).
+ * @throws {ValidationError} (exit 2) with every problem at once, each with file:line:col; a file over
+ *   MAX_YAML_BYTES or not UTF-8 is one problem, found before it is parsed.
  */
 export async function loadExperience(pathArg: string, cwd: string): Promise<LoadedExperience> {
   const target = resolve(cwd, pathArg);
@@ -34,15 +38,37 @@ export async function loadExperience(pathArg: string, cwd: string): Promise<Load
     throw e;
   });
   const file = st.isDirectory() ? join(target, EXPERIENCE_FILE) : target;
-  if (st.isDirectory() && !existsSync(file)) throw new NotFoundError(`no experience at ${pathArg}: the directory has no ${EXPERIENCE_FILE}`);
-  const bytes = await readFile(file);
+  const fileSt = st.isDirectory() ? await stat(file).catch(() => undefined) : st;
+  if (!fileSt) throw new NotFoundError(`no experience at ${pathArg}: the directory has no ${EXPERIENCE_FILE}`);
+  if (!fileSt.isFile()) throw new NotFoundError(`no experience at ${pathArg}: ${st.isDirectory() ? `its ${EXPERIENCE_FILE} ` : ''}is ${fileSt.isDirectory() ? 'a directory' : 'not a regular file'}`);
   const label = isAbsolute(pathArg) ? file : relative(cwd, file) || file;
+  // Limits first (issue #12 §4): a 5 GB file is refused by its size, not read.
+  if (fileSt.size > MAX_YAML_BYTES) {
+    throw new ValidationError([{ file: label, message: `the file is ${formatBytes(fileSt.size)}; an experience.yaml may be at most ${formatBytes(MAX_YAML_BYTES)} (put large prompts and data in files it names)` }]);
+  }
+  const bytes = await readFile(file);
   const dir = dirname(file);
-  const parsed = parseExperienceYaml(bytes.toString('utf8'), label);
+  const parsed = parseExperienceYaml(decodeUtf8(bytes, label), label);
   if (parsed.problems.length > 0) throw new ValidationError(parsed.problems);
   const { experience, graph, problems } = validateExperience(parsed.value, { file: label, dir, locate: parsed.locate, files: diskFiles });
   if (!experience || !graph) throw new ValidationError(problems);
   return { experience, graph, file, dir, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * The text of a YAML file: UTF-8 (YAML 1.2 §5.2; a UTF-8 BOM is allowed and yaml skips it).
+ * @throws {ValidationError} naming the line and column of the first byte that is not UTF-8, and
+ *   saying so when the file is UTF-16.
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  const bad = invalidUtf8At(bytes, false);
+  if (bad === -1) return bytes.toString('utf8');
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const before = bytes.subarray(0, bad).toString('utf8');
+  const line = before.split('\n').length;
+  const col = before.length - before.lastIndexOf('\n');
+  const message = utf16 ? 'the file is UTF-16; save it as UTF-8' : `not UTF-8 text (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')}); save the file as UTF-8`;
+  throw new ValidationError([{ file, line, col, message }]);
 }
 
 /**
@@ -72,25 +98,34 @@ export function definitionFromLog(definition: unknown, opts: { file: string; dir
 }
 
 /**
- * Parses YAML text, keeping positions (yaml's parseDocument + LineCounter). Duplicate keys are errors.
- * @returns the plain value, a `Locate` over the document, and the syntax problems (file:line:col) —
- *   when there are any, `value` must not be used.
+ * Parses YAML text, keeping positions, within the limits of util/limits.ts (yaml-guard.ts): at most
+ * MAX_YAML_BYTES, collections nested at most MAX_YAML_DEPTH deep, aliases expanding to at most
+ * MAX_YAML_ALIAS_NODES nodes. Duplicate keys, aliases to nothing, collection keys and NUL characters
+ * are errors. Never throws on any text.
+ * @returns the plain value, a `Locate` over the document, and the problems (file:line:col) — when
+ *   there are any, `value` must not be used.
  */
 export function parseExperienceYaml(text: string, file: string): { value: unknown; locate: Locate; problems: Problem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const none: Locate = () => undefined;
+  if (text.length > MAX_YAML_BYTES || Buffer.byteLength(text) > MAX_YAML_BYTES) {
+    return { value: undefined, locate: none, problems: [{ file, message: `the file is ${formatBytes(Buffer.byteLength(text))}; an experience.yaml may be at most ${formatBytes(MAX_YAML_BYTES)}` }] };
+  }
+  const { doc, issues } = parseYamlDocument(text, lineCounter);
+  if (doc && issues.length === 0) issues.push(...checkYamlTree(doc, text));
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-    const message = `YAML: ${e.message.split(' at line ')[0]!.split('\n')[0]}`;
-    const key = `${pos.line}:${pos.col}:${message}`;
+  for (const issue of issues) {
+    const pos = lineCounter.linePos(issue.offset);
+    const key = `${pos.line}:${pos.col}:${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ file, line: pos.line, col: pos.col, message });
+    problems.push({ file, line: pos.line, col: pos.col, message: issue.message });
   }
+  if (!doc) return { value: undefined, locate: none, problems };
   const locate = yamlLocator(doc.contents, lineCounter, text);
-  return { value: problems.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined, locate, problems };
+  // Aliases were counted by checkYamlTree, so yaml's own alias limit is off.
+  return { value: problems.length === 0 ? doc.toJS({ maxAliasCount: -1 }) : undefined, locate, problems };
 }
 
 /**

@@ -20,11 +20,14 @@ export function looksLikeRef(s: string): boolean {
   return s.startsWith('$.') || s.startsWith('$args');
 }
 
-/** The value at `segments` inside `root`, or undefined when any step is missing. */
+/**
+ * The value at `segments` inside `root`, or undefined when any step is missing. Only own properties
+ * count: `$.constructor` of `{}` is missing, not Object (issue #12, found by the property tests).
+ */
 export function getPath(root: { [k: string]: Json } | Json | undefined, segments: readonly string[]): Json | undefined {
   let cur: Json | undefined = root as Json | undefined;
   for (const seg of segments) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return undefined;
     cur = (cur as { [k: string]: Json })[seg];
   }
   return cur;

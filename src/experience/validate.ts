@@ -14,6 +14,7 @@ import { didYouMean } from './suggest.js';
 import type { EdgeDef, Experience, InputDecl, NodeDef, Phase, StateField } from './types.js';
 import type { Json } from '../util/canonical-json.js';
 import { checkNodeRefs, parseNode, type Files, type NodeScope, type Sink } from './validate-node.js';
+import { quote } from '../util/quote.js';
 
 export type { Files } from './validate-node.js';
 export type { YamlPath } from './issues.js';
@@ -75,7 +76,7 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Ex
   }
   for (const key of Object.keys(raw)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-      sink.at([key], `unknown top-level key ${JSON.stringify(key)}${didYouMean(key, TOP_LEVEL_KEYS) || `; allowed keys: ${TOP_LEVEL_KEYS.join(', ')}`}`, { key: true });
+      sink.at([key], `unknown top-level key ${quote(key)}${didYouMean(key, TOP_LEVEL_KEYS) || `; allowed keys: ${TOP_LEVEL_KEYS.join(', ')}`}`, { key: true });
     }
   }
   const shape = ExperienceSchema.shape;
@@ -349,7 +350,7 @@ function checkWhen(src: string, at: YamlPath, label: string, fields: string[], s
     return ok;
   } catch (e) {
     if (!(e instanceof ExprSyntaxError)) throw e;
-    sink.at(at, `${label}: when: ${e.message} (at character ${e.offset + 1} of ${JSON.stringify(src)})`, { offset: e.offset });
+    sink.at(at, `${label}: when: ${e.message} (at character ${e.offset + 1} of ${quote(src, 80)})`, { offset: e.offset });
     return false;
   }
 }

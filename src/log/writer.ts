@@ -5,19 +5,10 @@ import { dirname } from 'node:path';
 import type { Clock } from '../util/clock.js';
 import type { RunId } from '../util/ids.js';
 import { LOG_FORMAT_VERSION, type EventPayload, type OeEvent } from './events.js';
+import { checkEventSize } from './event-size.js';
+import { redactJsonLine, redactable } from './redact.js';
 
-/** Event types after which the log is fsynced (SPEC §3: at least node.completed, node.failed, run.completed). */
-const DURABLE: ReadonlySet<EventPayload['type']> = new Set(['run.started', 'node.completed', 'node.cached', 'node.failed', 'run.paused', 'run.completed']);
-
-/** True for event types the log must fsync before the run goes on (SPEC §3). */
-export function isDurable(type: EventPayload['type']): boolean {
-  return DURABLE.has(type);
-}
-
-/** Shortest secret value worth redacting; shorter values would corrupt ordinary text. */
-const MIN_SECRET_LENGTH = 8;
-/** What a secret is replaced with in a log line. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from './redact.js';
 
 /** Options of a LogWriter. */
 export interface LogWriterOptions {
@@ -53,7 +44,7 @@ export class LogWriter {
     this.runId = opts.runId;
     this.clock = opts.clock;
     this.fd = fd;
-    this.secrets = (opts.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+    this.secrets = redactable(opts.secrets ?? []);
   }
 
   /**
@@ -73,7 +64,8 @@ export class LogWriter {
   /**
    * Appends one event and returns it with its envelope, once it is written (not yet fsynced: callers
    * await `sync()` after durable types, so they can fold the event in log order first).
-   * @throws {Error} when the writer is closed or the write fails (disk full): the run cannot go on.
+   * @throws {Error} when the writer is closed or the write fails (disk full): the run cannot go on;
+   *   {EventTooLargeError} for an event over MAX_EVENT_BYTES (nothing is written).
    */
   append<P extends EventPayload>(payload: P): OeEvent & P {
     if (this.isClosed) throw new Error(`log ${this.file} is closed`);
@@ -86,11 +78,11 @@ export class LogWriter {
       runId: this.runId,
       ...fields,
     } as unknown as OeEvent & P;
-    let line = JSON.stringify(event) + '\n';
-    for (const secret of this.secrets) if (line.includes(secret)) line = line.split(secret).join(REDACTED);
-    writeWhole(this.fd, line);
+    const json = JSON.stringify(event);
+    const line = redactJsonLine(json, this.secrets);
+    writeWhole(this.fd, checkEventSize(line, event));
     this.seq++;
-    return line.includes(REDACTED) ? (JSON.parse(line) as OeEvent & P) : event;
+    return line === json ? event : (JSON.parse(line) as OeEvent & P);
   }
 
   /** True once the log is closed: nothing more can be appended. */
@@ -144,8 +136,7 @@ export class LogWriter {
 const noop = (): void => {};
 
 /** One write(2) for the whole line; loops only if the kernel writes part of it (disk nearly full). */
-function writeWhole(fd: number, line: string): void {
-  const buf = Buffer.from(line, 'utf8');
+function writeWhole(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }

@@ -2,6 +2,7 @@
 // UUID never becomes a path.
 import { randomFillSync } from 'node:crypto';
 import { UsageError } from './errors.js';
+import { quote } from './quote.js';
 
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -24,10 +25,11 @@ export function isRunId(s: string): boolean {
 
 /**
  * Parses a run id given by a user. SPEC §3.2 (1): anything but a UUID is a usage error.
- * @throws {UsageError} (exit 2) when `s` is not a UUID; nothing touches the file system.
+ * @throws {UsageError} (exit 2) when `s` is not a UUID, quoting at most its first 60 characters (issue
+ *   #12: a 10 kB argument is not echoed whole); nothing touches the file system.
  */
 export function parseRunId(s: string): RunId {
-  if (!UUID_RE.test(s)) throw new UsageError(`not a run id: ${JSON.stringify(s)} (expected a UUID such as 0192f3a4-…)`);
+  if (!UUID_RE.test(s)) throw new UsageError(`not a run id: ${quote(s)} (expected a UUID such as 0192f3a4-…)`);
   return s.toLowerCase() as RunId;
 }
 

@@ -206,11 +206,12 @@ describe('bad input', () => {
   const def = experience('bad', [{ id: 'a' }, { id: 'b' }], [['a', 'b']]);
   beforeAll(() => {
     const good = new LogBuilder({ runId: id(1) }).started(def).executes('a').executes('b').finished('success');
-    const lines = good.jsonl().split('\n');
+    // Each log holds the events of the run its file is named for (the reader checks, issue #12).
+    const lines = good.jsonl().replaceAll(id(1), id(2)).split('\n');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${id(2)}.jsonl`), [lines[0], lines[1], '{"v":1,"seq":2,"ts":"x", oops', ...lines.slice(3)].join('\n'));
     writeFileSync(join(dir, `${id(3)}.jsonl`), '');
-    writeFileSync(join(dir, `${id(4)}.jsonl`), good.jsonl().replace('"v":1,"seq":2,', '"v":99,"seq":2,'));
+    writeFileSync(join(dir, `${id(4)}.jsonl`), good.jsonl().replaceAll(id(1), id(4)).replace('"v":1,"seq":2,', '"v":99,"seq":2,'));
   });
 
   it('a run id that is not a UUID is a usage error (exit 2) before any file access', async () => {
