@@ -66,6 +66,8 @@ export interface HashInputs {
   index?: number;
   /** For a for_each node's own (aggregate) hash: the whole source array. */
   items?: Json;
+  /** For a loop body's iteration (issue #10 §1): its number, `$iter`. */
+  iter?: number;
 }
 
 /** An input hash and the hash of each of its parts. */
@@ -77,7 +79,7 @@ export interface InputHashResult {
 /**
  * Computes the input hash: each part is hashed as canonical JSON (RFC 8785 key order), named
  * `definition`, `args`, `state.<field>`, `edge.<pred>`, `file.<path>`, `model`, `item`, `index`,
- * `items`, `cacheVersion`; the input hash is xxh64 of the canonical JSON of that name → hash map.
+ * `items`, `iter`, `cacheVersion`; the input hash is xxh64 of the canonical JSON of that name → hash map.
  * Pure given the hasher.
  * @throws {NotJsonError} if a part is not JSON (cannot happen for values that came through the log).
  */
@@ -97,6 +99,7 @@ export function computeInputHash(h: Hasher, inputs: HashInputs): InputHashResult
     put('index', inputs.index ?? null);
   }
   if (inputs.items !== undefined) put('items', inputs.items);
+  if (inputs.iter !== undefined) put('iter', inputs.iter);
   put('cacheVersion', CACHE_VERSION);
   return { inputHash: asInputHash(h.string(canonicalJson(parts))), hashParts: parts };
 }

@@ -14,7 +14,7 @@ import type {
   NodeSkippedPayload,
   NodeStartedPayload,
 } from '../log/events.js';
-import type { InputHash, NodeId } from '../util/ids.js';
+import type { InputHash, NodeId, RunId } from '../util/ids.js';
 import { errorRecord } from './execute.js';
 import type { AttemptResult } from './executor.js';
 import type { MemoEntry } from './memo.js';
@@ -67,6 +67,24 @@ export function cachedEvent(k: UnitKey, hash: UnitHash, hit: MemoEntry): NodeCac
     fromRunId: hit.fromRunId,
     ...(hit.durationMs !== undefined ? { savedDurationMs: hit.durationMs } : {}),
     ...(hit.usage ? { savedUsage: hit.usage } : {}),
+  };
+}
+
+/**
+ * node.cached for a pipeline stage or loop body every unit of which was restored (issue #10 §1): its
+ * output is theirs merged (as decideForEachEnd merges them); it names the most recent run that
+ * executed one of them (UUIDv7 ids sort by time) and saved their summed durations.
+ */
+export function groupCachedEvent(nodeId: NodeId, hash: UnitHash, output: NodeOutput, from: ReadonlyArray<{ fromRunId: RunId; durationMs: number }>): NodeCachedPayload {
+  const fromRunId = from.map((f) => f.fromRunId).sort().at(-1)!;
+  return {
+    type: 'node.cached',
+    nodeId,
+    inputHash: hash.inputHash,
+    hashParts: hash.hashParts,
+    output,
+    fromRunId,
+    savedDurationMs: from.reduce((ms, f) => ms + f.durationMs, 0),
   };
 }
 
@@ -166,6 +184,8 @@ export interface ForEachContext {
   schema: Readonly<Record<string, StateField>>;
   /** Checks the merged delta against the node's view (a set_once conflict throws). */
   check(delta: StateValues): void;
+  /** How a failure names the node's units: default ForEachError, "… of N iterations failed". */
+  label?: { name: string; prefix: string; unit: string };
 }
 
 /**
@@ -181,7 +201,8 @@ export function decideForEachEnd(nodeId: NodeId, hash: UnitHash, outcomes: reado
     const first = failed[0]!;
     const o = outcomes[first];
     const detail = o && !o.ok && o.error ? o.error.message : 'not run: the run was cancelled';
-    const error = { name: 'ForEachError', message: `${failed.length} of ${outcomes.length} iterations failed; first, [${first}]: ${detail}` };
+    const label = ctx.label ?? { name: 'ForEachError', prefix: '', unit: 'iterations' };
+    const error = { name: label.name, message: `${label.prefix}${failed.length} of ${outcomes.length} ${label.unit} failed; first, [${first}]: ${detail}` };
     return { kind: 'fail', event: failedEvent(k, hash.inputHash, 1, error, false, ctx.durationMs) };
   }
   let delta: StateValues = {};

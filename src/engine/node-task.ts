@@ -9,11 +9,11 @@ import type { NodeDef } from '../experience/types.js';
 import { EventTooLargeError } from '../log/event-size.js';
 import type { EventPayload, NodeCompletedPayload, NodeOutput, OeEvent, RunOptions } from '../log/events.js';
 import type { RunState } from '../log/fold.js';
-import type { LlmSettings, NodeLogger, NodeRunner } from '../nodes/runner.js';
+import type { LlmSettings, NodeInput, NodeLogger, NodeRunner } from '../nodes/runner.js';
 import { runnerFor } from '../nodes/registry.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { sleep, type Clock } from '../util/clock.js';
-import { asInputHash, type RunId } from '../util/ids.js';
+import { asInputHash, type NodeId, type RunId } from '../util/ids.js';
 import type { RunControl } from './control.js';
 import type { Executor } from './executor.js';
 import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
@@ -74,17 +74,20 @@ export interface TaskResult {
   outcome: Outcome;
   /** The node's view out (its view with its delta); absent when it contributes nothing. */
   out?: View;
+  /** For a group's leader: the outcome of each other member, in order (they share `out`). */
+  members?: Array<{ id: NodeId; outcome: Outcome }>;
 }
 
 /** Thrown while preparing a node (before any attempt): a missing file, a bad for_each source. */
-class NodePrepareError extends Error {
+export class NodePrepareError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NodePrepareError';
   }
 }
 
-const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? 'failed' : 'fatal');
+/** A failed node's outcome for the scheduler: fatal unless its policy is `on_error: skip`. */
+export const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? 'failed' : 'fatal');
 
 /**
  * Runs one node to a final event: node.cached, node.completed or node.failed (willRetry false).
@@ -92,24 +95,38 @@ const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? '
  * log itself cannot be written.
  */
 export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskResult> {
+  const group = tc.plan.graph.groups.get(node.id);
+  if (group) {
+    const { runGroup } = await import('./group-task.js');
+    return runGroup(tc, group);
+  }
   let base: HashInputs | undefined;
   let inputs: NodeInputs;
-  let runner: NodeRunner;
   try {
-    runner = await runnerFor(node);
+    const fixed = await staticParts(tc, node);
     inputs = nodeInputs(tc.plan, tc.state, node, tc.views.viewOf(node.id));
-    base = {
-      definition: node as unknown as Json,
-      args: inputs.args,
-      state: inputs.state,
-      edges: inputs.edges,
-      files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
-      ...(await modelOf(runner, node, tc)),
-    };
+    base = { ...fixed, args: inputs.args, state: inputs.state, edges: inputs.edges };
   } catch (e) {
     return failUnprepared(tc, node, base, e);
   }
   return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
+}
+
+/** The parts of a node's hash that do not depend on its inputs: its definition, files and model. */
+export type StaticParts = Pick<HashInputs, 'definition' | 'files' | 'model'>;
+
+/**
+ * Reads what a node's hash needs besides its inputs: the files it names (content hashes, read once
+ * per run) and the model it calls.
+ * @throws {NodePrepareError} when a file cannot be read.
+ */
+export async function staticParts(tc: TaskContext, node: NodeDef): Promise<StaticParts> {
+  const runner = await runnerFor(node);
+  return {
+    definition: node as unknown as Json,
+    files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
+    ...(await modelOf(runner, node, tc)),
+  };
 }
 
 async function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): Promise<{ model?: string }> {
@@ -148,7 +165,7 @@ async function hashFiles(tc: TaskContext, node: NodeDef, paths: string[]): Promi
 }
 
 /** Records a failure that happened before the node could start (its hash may be partial). */
-async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashInputs | undefined, e: unknown): Promise<TaskResult> {
+export async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashInputs | undefined, e: unknown): Promise<TaskResult> {
   const inputHash = base
     ? computeInputHash(tc.hasher, base).inputHash
     : asInputHash(tc.hasher.string(canonicalJson({ node: node as unknown as Json, unprepared: true })));
@@ -164,25 +181,33 @@ async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, bas
   const check = (delta: NodeOutput['state_delta']): void => {
     out = tc.views.outWith(node.id, delta);
   };
-  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, inputs, undefined, check);
+  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, () => inputBundle(inputs), check);
   return ok ? { outcome: ok.restored ? 'cached' : 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
 }
 
+/** How a unit ended well: its output, and — when it was restored — where from and what it saved (ms). */
+export interface UnitEnd {
+  output: NodeOutput;
+  restored?: { fromRunId: RunId; durationMs: number };
+}
+
 /**
- * One unit: restore it, or attempt it until it completes or its policy gives up. `check` (single
- * nodes only) raises a set_once conflict of the delta against the node's view.
+ * One unit: restore it, or attempt it until it completes or its policy gives up. `input` builds the
+ * input bundle of an attempt (a fresh copy each time); `check` raises a set_once conflict of the
+ * delta against the unit's view (single nodes, pipeline stages, loop iterations); `beforeAttempt`
+ * runs once before the first attempt (a group member's own node.started).
  * @returns the output, or null when the unit ended failed.
  */
-async function runUnit(
+export async function runUnit(
   tc: TaskContext,
   node: NodeDef,
   k: UnitKey,
   hash: UnitHash,
   hit: ReturnType<Memo['get']>,
-  inputs: NodeInputs,
-  iteration: { item: Json; index: number } | undefined,
+  input: () => NodeInput,
   check?: (delta: NodeOutput['state_delta']) => void,
-): Promise<{ output: NodeOutput; restored: boolean } | null> {
+  beforeAttempt?: () => Promise<void>,
+): Promise<UnitEnd | null> {
   const start = decideStart(k, hash, node.cache, hit);
   if (start.kind === 'restore') {
     try {
@@ -192,9 +217,10 @@ async function runUnit(
       return null;
     }
     await tc.emit(start.event, false);
-    return { output: start.event.output, restored: true };
+    return { output: start.event.output, restored: { fromRunId: start.event.fromRunId, durationMs: start.event.savedDurationMs ?? 0 } };
   }
-  const log = tc.nodeLogger(node.id, iteration?.index);
+  const log = tc.nodeLogger(node.id, k.iteration?.index);
+  await beforeAttempt?.();
   for (let attempt = 1; ; attempt++) {
     await tc.emit(attempt === 1 ? start.event : startedEvent(k, hash, attempt), false);
     const t0 = tc.clock.monotonic();
@@ -204,7 +230,7 @@ async function runUnit(
         node,
         ...(k.iteration ? { iteration: k.iteration } : {}),
         attempt,
-        input: inputBundle(inputs, iteration),
+        input: input(),
         experienceDir: tc.experienceDir,
         args: tc.plan.args,
         schema: tc.plan.experience.state.schema,
@@ -231,7 +257,7 @@ async function runUnit(
     });
     if (step.kind === 'complete') {
       if (!(await completes(tc, step.event, k, hash, attempt))) return null;
-      return { output: step.event.output, restored: false };
+      return { output: step.event.output };
     }
     await tc.emit(step.event, true);
     if (step.kind === 'fail') return null;
@@ -293,7 +319,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
     while (next < todo.length && tc.control.request !== 'cancel') {
       const u = units[todo[next++]!]!;
       const k = { nodeId: node.id, iteration: { index: u.index } };
-      const r = await runUnit(tc, node, k, u.hash, undefined, inputs, { item: u.item, index: u.index });
+      const r = await runUnit(tc, node, k, u.hash, undefined, () => inputBundle(inputs, { item: u.item, index: u.index }));
       outcomes[u.index] = r ? { ok: true, output: r.output } : { ok: false, ...errorOf(tc, node, u.index) };
     }
   };
@@ -320,7 +346,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
  * Appends a completion and waits until it is durable. When the log refuses it as too large (nothing
  * was written), the unit's final node.failed says why instead. Returns whether it completed.
  */
-async function completes(tc: TaskContext, event: NodeCompletedPayload, k: UnitKey, hash: UnitHash, attempt: number): Promise<boolean> {
+export async function completes(tc: TaskContext, event: NodeCompletedPayload, k: UnitKey, hash: UnitHash, attempt: number): Promise<boolean> {
   try {
     await tc.emit(event, true);
     return true;

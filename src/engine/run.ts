@@ -154,6 +154,11 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     const finish = (id: NodeId, r: TaskResult): void => {
       views.finish(id, r.out);
       scheduler.done(id, r.outcome);
+      // A pipeline's other stages finish with it (graph.ts groups), after it, in stage order.
+      for (const m of r.members ?? []) {
+        views.finish(m.id, r.out);
+        scheduler.done(m.id, m.outcome);
+      }
     };
     for (;;) {
       if (writeError) throw writeError;

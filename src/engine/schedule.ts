@@ -113,8 +113,12 @@ export class Scheduler {
     return [{ type: 'finish', status: 'success' }];
   }
 
-  /** A node whose predecessors have all finished: skip it, hold it, or queue it. */
+  /**
+   * A node whose predecessors have all finished: skip it, hold it, or queue it. A group's follower
+   * (graph.ts) is never queued: its leader's task finishes it.
+   */
   private decideReady(id: NodeId): void {
+    if (this.phase.get(id) === 'done') return;
     const preds = this.graph.preds.get(id)!;
     const skipped = preds.find((p) => this.outcome.get(p) === 'skipped');
     if (skipped !== undefined) {
@@ -123,6 +127,7 @@ export class Scheduler {
     }
     // A fatal predecessor holds the run: the node stays waiting (pending for a resume).
     if (preds.some((p) => this.outcome.get(p) === 'fatal')) return;
+    if (this.graph.followers.has(id)) return;
     const edges = this.graph.incoming.get(id)!;
     if (edges.some((e) => e.when !== undefined)) {
       const view = this.viewOf(id);

@@ -231,6 +231,15 @@ export class RunViews {
   }
 
   /**
+   * A view with a delta applied at `id`'s rank, recorded nowhere: the view of the next stage of a
+   * pipeline item, or of the next iteration of a loop (issue #10 §1).
+   * @throws {MergeConflictError} as outWith.
+   */
+  extend(view: View, delta: StateValues, id: NodeId): View {
+    return this.builder.apply(view, delta, this.graph.rank.get(id)!);
+  }
+
+  /**
    * Records a finished node's view out: its view with `out` (from outWith) or, for a node that
    * contributes nothing (failed under `on_error: skip`), the view itself.
    */

@@ -4,7 +4,10 @@
 // ancestors (that is quadratic on a chain; views are built incrementally in engine/views.ts).
 import { MinHeap } from '../util/heap.js';
 import type { NodeId } from '../util/ids.js';
-import type { EdgeDef, Experience, NodeDef } from './types.js';
+import type { EdgeDef, Experience, LoopDef, NodeDef, PipelineDef } from './types.js';
+
+/** A pipeline or loop: its member nodes run as one unit, started through its first member. */
+export type Group = { kind: 'pipeline'; def: PipelineDef; members: readonly NodeId[] } | { kind: 'loop'; def: LoopDef; members: readonly NodeId[] };
 
 /** The derived structure of a validated, acyclic experience graph. */
 export interface Graph {
@@ -21,6 +24,10 @@ export interface Graph {
   succs: ReadonlyMap<NodeId, readonly NodeId[]>;
   /** Incoming edges of each node, in declaration order. */
   incoming: ReadonlyMap<NodeId, readonly EdgeDef[]>;
+  /** Pipelines and loops by their leader (the first stage, or the loop body). */
+  groups: ReadonlyMap<NodeId, Group>;
+  /** Members of a group other than its leader: the leader's task runs them, never the scheduler. */
+  followers: ReadonlySet<NodeId>;
 }
 
 /** The graph has a cycle; validation reports cycles first (findCycles), so this means a bug. */
@@ -34,7 +41,11 @@ export class GraphCycleError extends Error {
 /**
  * Builds the graph of an experience that validation accepted, in O((V + E) log V).
  * Edges naming unknown nodes are ignored; a repeated edge counts once.
- * @throws {GraphCycleError} when the graph has a cycle.
+ * Pipelines and loops (issue #10 §1) become units: an edge into any member is an edge into the
+ * group's leader (its first stage, or the loop body), a pipeline's stages are chained in order, and
+ * an edge between two members of one group says nothing more; an edge out of a member stays, so
+ * what follows waits for that member — which the leader's task finishes with the whole group.
+ * @throws {GraphCycleError} when the graph (with those edges) has a cycle.
  */
 export function buildGraph(exp: Pick<Experience, 'graph'>): Graph {
   const decl = exp.graph.nodes;
@@ -43,14 +54,25 @@ export function buildGraph(exp: Pick<Experience, 'graph'>): Graph {
   const incoming = new Map<NodeId, EdgeDef[]>(decl.map((n) => [n.id, []]));
   const outSet = new Map<NodeId, Set<NodeId>>(decl.map((n) => [n.id, new Set()]));
   const inSet = new Map<NodeId, Set<NodeId>>(decl.map((n) => [n.id, new Set()]));
+  const { groups, leaderOf } = groupsOf(exp.graph.pipelines ?? [], exp.graph.loops ?? [], nodes);
+  const followers = new Set<NodeId>([...groups.values()].flatMap((g) => g.members.slice(1)));
+  const edges: EdgeDef[] = [];
   for (const e of exp.graph.edges) {
     if (!nodes.has(e.from) || !nodes.has(e.to)) continue;
+    const from = e.from;
+    const to = leaderOf.get(e.to) ?? e.to;
+    if (leaderOf.has(from) && leaderOf.get(from) === leaderOf.get(e.to)) continue; // inside one group
+    edges.push(to === e.to ? e : { ...e, to });
+  }
+  for (const g of groups.values()) for (let i = 1; i < g.members.length; i++) edges.push({ from: g.members[i - 1]!, to: g.members[i]! });
+  for (const e of edges) {
+    if (inSet.get(e.to)!.has(e.from)) continue;
     incoming.get(e.to)!.push(e);
     outSet.get(e.from)!.add(e.to);
     inSet.get(e.to)!.add(e.from);
   }
   const order = topoOrder(decl.map((n) => n.id), inSet, outSet, declIndex);
-  if (order.length !== decl.length) throw new GraphCycleError(findCycles(decl, exp.graph.edges));
+  if (order.length !== decl.length) throw new GraphCycleError(findCycles(decl, edges));
   const rank = new Map(order.map((id, i) => [id, i]));
   const byRank = (a: NodeId, b: NodeId): number => rank.get(a)! - rank.get(b)!;
   const preds = new Map<NodeId, NodeId[]>();
@@ -59,7 +81,22 @@ export function buildGraph(exp: Pick<Experience, 'graph'>): Graph {
     preds.set(id, [...inSet.get(id)!].sort(byRank));
     succs.set(id, [...outSet.get(id)!].sort(byRank));
   }
-  return { nodes, order, rank, preds, succs, incoming };
+  return { nodes, order, rank, preds, succs, incoming, groups, followers };
+}
+
+/** The groups by leader, and each member's leader. Members that name no node are left out. */
+function groupsOf(pipelines: readonly PipelineDef[], loops: readonly LoopDef[], nodes: ReadonlyMap<NodeId, NodeDef>): { groups: Map<NodeId, Group>; leaderOf: Map<NodeId, NodeId> } {
+  const groups = new Map<NodeId, Group>();
+  const leaderOf = new Map<NodeId, NodeId>();
+  const add = (g: Group): void => {
+    const members = g.members.filter((m) => nodes.has(m) && !leaderOf.has(m));
+    if (members.length === 0) return;
+    groups.set(members[0]!, { ...g, members } as Group);
+    for (const m of members) leaderOf.set(m, members[0]!);
+  };
+  for (const p of pipelines) add({ kind: 'pipeline', def: p, members: p.stages });
+  for (const l of loops) add({ kind: 'loop', def: l, members: [l.body] });
+  return { groups, leaderOf };
 }
 
 /** Kahn's algorithm; the ready set is a heap on declaration index, so ties keep declaration order. */

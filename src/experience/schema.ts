@@ -213,6 +213,29 @@ export const RuntimeSchema = z
   .strictObject({ concurrency: z.number().int().min(1).default(1).describe('Nodes running at once.') })
   .describe('Run options.');
 
+/** `graph.pipelines[]` (OpenExpertise 0.1). */
+export const PipelineSchema = z
+  .strictObject({
+    id: z.string().min(1).describe('The pipeline\'s name (in messages and as `$pipeline`).'),
+    items: z.string().describe('A state path such as `$.items`: each element flows through the stages.'),
+    stages: z.array(z.string()).min(1).describe('Node ids run in order for each item; stage k receives stage k−1\'s edge_output.'),
+    concurrency: z.number().int().min(1).default(1).describe('Items in flight at once (oe extension; default 1, one item after another).'),
+    phase: z.string().min(1).optional(),
+  })
+  .describe('Every item of a list flows through a sequence of nodes (OpenExpertise 0.1).');
+
+/** `graph.loops[]` (OpenExpertise 0.1). */
+export const LoopSchema = z
+  .strictObject({
+    id: z.string().min(1).describe('The loop\'s name (in messages and as `$loop`).'),
+    body: z.string().describe('The node id run once per iteration; each iteration sees what the earlier ones wrote.'),
+    until: z.string().optional().describe('Stop before an iteration when this expression (the `when` grammar) holds over its view.'),
+    max_iters: z.number().int().min(1).default(100).describe('At most this many iterations (default 100).'),
+    budget: z.number().int().min(0).optional().describe('OpenExpertise\'s declared budget: accepted and unused (use --max-cost).'),
+    phase: z.string().min(1).optional(),
+  })
+  .describe('A node repeated until a condition holds (OpenExpertise 0.1).');
+
 /** The whole experience.yaml (SPEC §2). */
 export const ExperienceSchema = z
   .strictObject({
@@ -233,6 +256,8 @@ export const ExperienceSchema = z
       .strictObject({
         nodes: z.array(NodeSchema).describe('The nodes.'),
         edges: z.array(EdgeSchema).default([]).describe('The edges.'),
+        pipelines: z.array(PipelineSchema).optional().describe('Pipelines (OpenExpertise 0.1).'),
+        loops: z.array(LoopSchema).optional().describe('Loops (OpenExpertise 0.1).'),
       })
       .describe('The workflow graph.'),
     runtime: RuntimeSchema.default({ concurrency: 1 }),

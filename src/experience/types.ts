@@ -188,6 +188,39 @@ export interface EdgeDef {
   when?: string;
 }
 
+/**
+ * `graph.pipelines[]` (OpenExpertise 0.1, issue #10 §1): every element of `items` flows through the
+ * `stages` in order — stage k of an item sees what stages 0…k−1 wrote for that item, and their
+ * edge_output as `_edge_inputs[<previous stage>]`. The stages run as one unit in the ready queue.
+ */
+export interface PipelineDef {
+  id: string;
+  /** A `$.path` into the first stage's view: the array of items. */
+  items: string;
+  /** Node ids, in order; each is in no other pipeline or loop. */
+  stages: NodeId[];
+  /** Items in flight at once (oe extension; default 1, OpenExpertise's order). */
+  concurrency: number;
+  phase?: string;
+}
+
+/**
+ * `graph.loops[]` (OpenExpertise 0.1, issue #10 §1): the `body` node runs again and again — each
+ * iteration sees what the earlier ones wrote, and `$iter` — until `until` holds over its view
+ * (checked before each iteration) or `max_iters` iterations ran.
+ */
+export interface LoopDef {
+  id: string;
+  body: NodeId;
+  /** An expression (the `when` grammar) over the iteration's view. */
+  until?: string;
+  /** At most this many iterations; default 100 (OpenExpertise's). */
+  max_iters: number;
+  /** Declared by OpenExpertise and enforced by neither: accepted and unused (see --max-cost). */
+  budget?: number;
+  phase?: string;
+}
+
 /** A validated experience (the `definition` recorded in run.started). */
 export interface Experience {
   name: string;
@@ -199,7 +232,7 @@ export interface Experience {
   phases?: Phase[];
   /** `store` is OpenExpertise's SQLite path: accepted and unused (the log is oe's only state). */
   state: { schema: Record<string, StateField>; store?: string };
-  graph: { nodes: NodeDef[]; edges: EdgeDef[] };
+  graph: { nodes: NodeDef[]; edges: EdgeDef[]; pipelines?: PipelineDef[]; loops?: LoopDef[] };
   runtime: {
     /** Nodes running at once. Default 1. */
     concurrency: number;

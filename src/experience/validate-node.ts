@@ -39,6 +39,8 @@ export interface NodeScope {
   inputs: Record<string, InputDecl>;
   /** The ids of the top-level `phases`, when the file declares them: a node's `phase` must be one. */
   phases?: string[];
+  /** Nodes that are pipeline stages: they get `$item`/`$index` as for_each nodes do. */
+  pipelineStages?: ReadonlySet<string>;
 }
 
 const TOOL_EXT_RE = /\.(mjs|js|cjs)$/;
@@ -336,7 +338,7 @@ function checkPrompt(node: NodeDef & { kind: 'agent' | 'cli-agent' }, index: num
       }
       case 'item':
       case 'index':
-        if (!node.for_each) report(p.offset, `${label}: prompt placeholder ${ph} needs for_each on the node`);
+        if (!node.for_each && !scope.pipelineStages?.has(node.id)) report(p.offset, `${label}: prompt placeholder ${ph} needs for_each on the node (or the node a pipeline stage)`);
         break;
       case 'args':
         if (inputs.length > 0 && !inputs.includes(p.path[0]!)) report(p.offset, `${label}: prompt placeholder ${ph} names input ${JSON.stringify(p.path[0])}, which is not declared in inputs${didYouMean(p.path[0]!, inputs)}`);

@@ -13,7 +13,11 @@ import { schemaShapeProblems } from './schema-shape.js';
 import { didYouMean } from './suggest.js';
 import type { EdgeDef, Experience, InputDecl, NodeDef, Phase, StateField } from './types.js';
 import type { Json } from '../util/canonical-json.js';
+import { checkGroups, rawPipelineStages, type Groups } from './validate-groups.js';
 import { checkNodeRefs, parseNode, type Files, type NodeScope, type Sink } from './validate-node.js';
+
+/** The keys of `graph`. */
+const GRAPH_KEYS = ['nodes', 'edges', 'pipelines', 'loops'];
 import { quote } from '../util/quote.js';
 
 export type { Files } from './validate-node.js';
@@ -93,10 +97,8 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Ex
   if (!isMapping(graph)) sink.at(graph === undefined ? [] : ['graph'], graph === undefined ? 'missing required key "graph"' : `graph must be a mapping with nodes and edges, not ${show(graph)}`);
   else {
     for (const key of Object.keys(graph)) {
-      if (key === 'nodes' || key === 'edges') continue;
-      // OpenExpertise 0.1 has these; their scheduling comes with the new engine (issue #10 §1).
-      if (key === 'pipelines' || key === 'loops') sink.at(['graph', key], `graph.${key} (OpenExpertise 0.1) is not supported by this version of oe yet`, { key: true });
-      else sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, ['nodes', 'edges'])}`, { key: true });
+      if (GRAPH_KEYS.includes(key)) continue;
+      sink.at(['graph', key], `unknown key ${JSON.stringify(key)} in graph${didYouMean(key, GRAPH_KEYS)}`, { key: true });
     }
     if (!Array.isArray(rawNodes)) sink.at(rawNodes === undefined ? ['graph'] : ['graph', 'nodes'], rawNodes === undefined ? 'graph: missing required key "nodes"' : `graph.nodes must be a list, not ${show(rawNodes)}`);
     if (rawEdges !== undefined && rawEdges !== null && !Array.isArray(rawEdges)) sink.at(['graph', 'edges'], `graph.edges must be a list, not ${show(rawEdges)}`);
@@ -108,11 +110,20 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Ex
     state: state?.decls ?? {},
     inputs: inputs.decls,
     ...(phases.list ? { phases: phases.list.map((p) => p.id) } : {}),
+    pipelineStages: rawPipelineStages(isMapping(graph) ? graph.pipelines : undefined),
   };
   const nodes = checkNodes(Array.isArray(rawNodes) ? rawNodes : [], scope, sink, state !== undefined);
   const edges = checkEdges(Array.isArray(rawEdges) ? rawEdges : [], nodes, scope, sink, state !== undefined);
-  const complete = nodes.valid.length === (Array.isArray(rawNodes) ? rawNodes.length : -1) && edges.valid.length === (Array.isArray(rawEdges) ? rawEdges.length : 0);
-  const built = checkGraph(nodes.known, edges.graph, scope, sink);
+  const fields = Object.keys(scope.state);
+  const groups = checkGroups(isMapping(graph) ? graph.pipelines : undefined, isMapping(graph) ? graph.loops : undefined, {
+    nodes: new Map(nodes.known.map((n) => [n.node.id as string, n.node])),
+    ids: nodes.ids,
+    fields,
+    ...(scope.phases ? { phases: scope.phases } : {}),
+    checkExpr: (src, at, label) => checkWhen(src, at, label, fields, sink, state !== undefined, 'until'),
+  }, sink);
+  const complete = nodes.valid.length === (Array.isArray(rawNodes) ? rawNodes.length : -1) && edges.valid.length === (Array.isArray(rawEdges) ? rawEdges.length : 0) && groups.ok;
+  const built = checkGraph(nodes.known, edges.graph, scope, sink, groups);
   if (!complete || !built || name === undefined || version === undefined || runtime === undefined || !inputs.ok || !state?.ok || !phases.ok) return undefined;
   const experience: Experience = {
     name,
@@ -121,7 +132,12 @@ function check(raw: unknown, ctx: ValidateContext, sink: Sink): { experience: Ex
     inputs: inputs.decls,
     ...(phases.list ? { phases: phases.list } : {}),
     state: { schema: state.decls, ...(state.store !== undefined ? { store: state.store } : {}) },
-    graph: { nodes: nodes.valid.map((n) => n.node), edges: edges.valid.map((e) => e.edge) },
+    graph: {
+      nodes: nodes.valid.map((n) => n.node),
+      edges: edges.valid.map((e) => e.edge),
+      ...(groups.pipelines ? { pipelines: groups.pipelines } : {}),
+      ...(groups.loops ? { loops: groups.loops } : {}),
+    },
     runtime,
   };
   return { experience, graph: built };
@@ -335,14 +351,14 @@ function checkEdges(
 }
 
 /** A `when` parses, and every `$.path` in it starts with a declared state field (SPEC §2.5). */
-function checkWhen(src: string, at: YamlPath, label: string, fields: string[], sink: Sink, stateKnown: boolean): boolean {
+function checkWhen(src: string, at: YamlPath, label: string, fields: string[], sink: Sink, stateKnown: boolean, keyword = 'when'): boolean {
   try {
     const expr = parseExpr(src);
     let ok = true;
     if (stateKnown) {
       for (const ref of exprPathRefs(expr)) {
         if (!fields.includes(ref.path[0]!)) {
-          sink.at(at, `${label}: when reads ${JSON.stringify(ref.path[0])}, which is not declared in state.schema${didYouMean(ref.path[0]!, fields)}`, { offset: ref.offset });
+          sink.at(at, `${label}: ${keyword} reads ${JSON.stringify(ref.path[0])}, which is not declared in state.schema${didYouMean(ref.path[0]!, fields)}`, { offset: ref.offset });
           ok = false;
         }
       }
@@ -350,7 +366,7 @@ function checkWhen(src: string, at: YamlPath, label: string, fields: string[], s
     return ok;
   } catch (e) {
     if (!(e instanceof ExprSyntaxError)) throw e;
-    sink.at(at, `${label}: when: ${e.message} (at character ${e.offset + 1} of ${quote(src, 80)})`, { offset: e.offset });
+    sink.at(at, `${label}: ${keyword}: ${e.message} (at character ${e.offset + 1} of ${quote(src, 80)})`, { offset: e.offset });
     return false;
   }
 }
@@ -361,11 +377,11 @@ function checkWhen(src: string, at: YamlPath, label: string, fields: string[], s
  * must be ordered (one an ancestor of the other). Returns the graph of the nodes and edges that
  * parsed, or undefined when there is a cycle.
  */
-function checkGraph(valid: Array<{ node: NodeDef; index: number }>, edges: Array<{ edge: EdgeDef; index: number }>, scope: NodeScope, sink: Sink): Graph | undefined {
+function checkGraph(valid: Array<{ node: NodeDef; index: number }>, edges: Array<{ edge: EdgeDef; index: number }>, scope: NodeScope, sink: Sink, groups: Groups): Graph | undefined {
   const nodes = valid.map((v) => v.node);
   let graph: Graph;
   try {
-    graph = buildGraph({ graph: { nodes, edges: edges.map((e) => e.edge) } });
+    graph = buildGraph({ graph: { nodes, edges: edges.map((e) => e.edge), ...(groups.pipelines ? { pipelines: groups.pipelines } : {}), ...(groups.loops ? { loops: groups.loops } : {}) } });
   } catch (e) {
     if (!(e instanceof GraphCycleError)) throw e;
     for (const cycle of e.cycles) {

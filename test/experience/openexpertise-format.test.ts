@@ -175,12 +175,9 @@ describe('#10: OpenExpertise 0.1 experiences validate unchanged', () => {
     expect(check(BRAINSTORM.replace('  store: .openexpertise', '  stor: .openexpertise')).lines).toEqual(['oe10/experience.yaml:6:3: unknown key "stor" in state (did you mean "store"?)']);
   });
 
-  it('graph.pipelines and graph.loops are refused by name, not as unknown keys', () => {
-    const yaml = BRAINSTORM.replace('  edges:\n', '  pipelines:\n    - { id: p, items: $.angles, stages: [diverge] }\n  loops:\n    - { id: l, body: summarize, max_iters: 3 }\n  edges:\n');
-    expect(check(yaml).lines).toEqual([
-      'oe10/experience.yaml:60:3: graph.pipelines (OpenExpertise 0.1) is not supported by this version of oe yet',
-      'oe10/experience.yaml:62:3: graph.loops (OpenExpertise 0.1) is not supported by this version of oe yet',
-    ]);
+  it('graph.pipelines and graph.loops validate (test/experience/validate-groups.test.ts has their rules)', () => {
+    const yaml = BRAINSTORM.replace('  edges:\n', '  loops:\n    - { id: l, body: summarize, max_iters: 3 }\n  edges:\n');
+    expect(check(yaml).lines).toEqual([]);
   });
 
   it('a JSON-Schema keyword with a value JSON Schema does not allow is an error at the keyword (run could not apply it)', () => {

@@ -255,11 +255,11 @@ describe('validateExperience: each rule, with file:line:col', () => {
     );
     expect(lines(r.problems)).toEqual([
       'exp/experience.yaml:15:19: node "a": prompt placeholder {{licences}} is not in the node\'s reads (licenses) (did you mean "licenses"?)',
-      'exp/experience.yaml:15:32: node "a": prompt placeholder {{$item.x}} needs for_each on the node',
+      'exp/experience.yaml:15:32: node "a": prompt placeholder {{$item.x}} needs for_each on the node (or the node a pipeline stage)',
       'exp/experience.yaml:15:44: node "a": prompt placeholder {{$args.rpo}} names input "rpo", which is not declared in inputs (did you mean "repo"?)',
       'exp/experience.yaml:25:14: node "c": prompt placeholder {{flag}} is not in the node\'s reads (none)',
       'exp/prompts/review.md:1:8: node "b": prompt placeholder {{licenses}} is not in the node\'s reads (none)',
-      'exp/prompts/review.md:1:22: node "b": prompt placeholder {{$index}} needs for_each on the node',
+      'exp/prompts/review.md:1:22: node "b": prompt placeholder {{$index}} needs for_each on the node (or the node a pipeline stage)',
     ]);
   });
 
