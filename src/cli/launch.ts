@@ -136,8 +136,8 @@ export interface LaunchRequest {
   /** Where attempts run; from withRunExecutor, created before the experience was loaded. */
   executor: RunExecutor;
   memo?: Memo;
-  /** For a resume: the prior run, its resume chain and whether it is live. */
-  resumed?: { runId: RunId; lineage: RunId[]; live(): LiveClaim | undefined };
+  /** For a resume: the prior run, its resume chain, whether it is live, and its child runs. */
+  resumed?: { runId: RunId; lineage: RunId[]; live(): LiveClaim | undefined; priorChildren?: ReadonlyMap<string, RunId> };
 }
 
 /** A path relative to the workspace with POSIX separators, for the log. */
@@ -255,6 +255,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       options,
       llm,
       ...(req.resumed ? { resumedFrom: req.resumed.runId } : {}),
+      ...(req.resumed?.priorChildren ? { priorChildren: req.resumed.priorChildren } : {}),
       ...(req.memo ? { memo: req.memo } : {}),
       oeVersion: OE_VERSION,
       clock: systemClock,
@@ -283,12 +284,22 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
 }
 
 /** The most tool attempts a run can have in flight: each running node, times its fan-out. */
+/**
+ * The most tool threads a run may need: each running node times its fan-out (pipelines count their
+ * item concurrency). A run with `experience` nodes shares its threads with its nested runs, whose
+ * needs are theirs: it keeps room for CHILD_TOOL_THREADS more. A run with neither needs none.
+ */
 function maxToolAttempts(experience: Experience, concurrency: number): number {
   const tools = experience.graph.nodes.filter((n) => n.kind === 'tool');
-  if (tools.length === 0) return 0;
-  const fanOut = Math.max(1, ...tools.map((n) => n.for_each?.concurrency ?? 1));
-  return Math.min(tools.length * fanOut, concurrency * fanOut);
+  const nested = experience.graph.nodes.some((n) => n.kind === 'experience');
+  if (tools.length === 0 && !nested) return 0;
+  const pipelines = (experience.graph.pipelines ?? []).map((p) => p.concurrency);
+  const fanOut = Math.max(1, ...tools.map((n) => n.for_each?.concurrency ?? 1), ...pipelines);
+  return Math.min(tools.length * fanOut, concurrency * fanOut) + (nested ? CHILD_TOOL_THREADS : 0);
 }
+
+/** Tool threads kept for the nested runs of a run's `experience` nodes (threads start only when used). */
+const CHILD_TOOL_THREADS = 16;
 
 /**
  * SIGINT, SIGTERM and SIGHUP (a closed terminal) cancel the run: running nodes are aborted and the

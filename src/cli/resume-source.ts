@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { priorChildrenOf } from '../engine/child-run.js';
 import type { LiveClaim } from '../engine/live-claim.js';
 import { buildMemo, type Memo } from '../engine/memo.js';
 import { definitionFromLog, loadExperience } from '../experience/load.js';
@@ -30,6 +31,8 @@ export interface PriorRun {
   lineage: RunId[];
   /** The prior run as live, when its own log says its process still runs (no claim needed for that). */
   live(): LiveClaim | undefined;
+  /** The child run the chain last started for each `experience` node unit (engine/child-run.ts). */
+  priorChildren: Map<string, RunId>;
 }
 
 /**
@@ -79,6 +82,7 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
     memo: buildMemo(chain.logs.map((l) => l.events)),
     lineage: chain.logs.map((l) => l.runId),
     live,
+    priorChildren: priorChildrenOf(chain.logs.map((l) => l.events)),
   };
 }
 

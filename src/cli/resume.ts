@@ -32,7 +32,7 @@ export const register: Register = (program, proc) => {
         args: { ...prior.args, ...given },
         executor,
         memo: prior.memo,
-        resumed: { runId, lineage: prior.lineage, live: prior.live },
+        resumed: { runId, lineage: prior.lineage, live: prior.live, priorChildren: prior.priorChildren },
       });
     });
   });

@@ -88,9 +88,9 @@ export function groupCachedEvent(nodeId: NodeId, hash: UnitHash, output: NodeOut
   };
 }
 
-/** node.started for attempt `attempt` (1-based). */
-export function startedEvent(k: UnitKey, hash: UnitHash, attempt: number): NodeStartedPayload {
-  return { type: 'node.started', nodeId: k.nodeId, ...iter(k), inputHash: hash.inputHash, hashParts: hash.hashParts, attempt };
+/** node.started for attempt `attempt` (1-based); an `experience` node's names its nested run. */
+export function startedEvent(k: UnitKey, hash: UnitHash, attempt: number, childRunId?: RunId): NodeStartedPayload {
+  return { type: 'node.started', nodeId: k.nodeId, ...iter(k), inputHash: hash.inputHash, hashParts: hash.hashParts, attempt, ...(childRunId ? { childRunId } : {}) };
 }
 
 /** What decideAttempt weighs besides the attempt's own result. */

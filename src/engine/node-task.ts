@@ -13,7 +13,8 @@ import type { LlmSettings, NodeInput, NodeLogger, NodeRunner } from '../nodes/ru
 import { runnerFor } from '../nodes/registry.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { sleep, type Clock } from '../util/clock.js';
-import { asInputHash, type NodeId, type RunId } from '../util/ids.js';
+import { asInputHash, uuidv7Source, type NodeId, type RunId } from '../util/ids.js';
+import { runChild, type ChildContext } from './child-run.js';
 import type { RunControl } from './control.js';
 import type { Executor } from './executor.js';
 import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
@@ -59,6 +60,8 @@ export interface TaskContext {
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
   /** What is read once per run: file lists per tool impl, content hashes per path. */
   prep: PrepCache;
+  /** What an `experience` node's nested run takes from this run (child-run.ts). */
+  child: ChildContext;
 }
 
 /** Per-run caches of what preparing a node reads from disk. */
@@ -208,7 +211,10 @@ export async function runUnit(
   check?: (delta: NodeOutput['state_delta']) => void,
   beforeAttempt?: () => Promise<void>,
 ): Promise<UnitEnd | null> {
-  const start = decideStart(k, hash, node.cache, hit);
+  // An experience node runs its child every time, as a resume of the last one: the child's own memo
+  // restores what did not change (child-run.ts), so the parent's memo never answers for it.
+  const nested = node.kind === 'experience' ? node : undefined;
+  const start = decideStart(k, hash, node.cache && !nested, hit);
   if (start.kind === 'restore') {
     try {
       check?.(start.event.output.state_delta);
@@ -222,9 +228,12 @@ export async function runUnit(
   const log = tc.nodeLogger(node.id, k.iteration?.index);
   await beforeAttempt?.();
   for (let attempt = 1; ; attempt++) {
-    await tc.emit(attempt === 1 ? start.event : startedEvent(k, hash, attempt), false);
+    const childRunId = nested ? uuidv7Source(tc.clock.now)() : undefined;
+    await tc.emit(startedEvent(k, hash, attempt, childRunId), false);
     const t0 = tc.clock.monotonic();
-    const result = await tc.executor.attempt(
+    const result = nested
+      ? await runChild(tc.child, nested, tc.experienceDir, tc.plan.experience.state.schema, childRunId!, k.iteration?.index, input())
+      : await tc.executor.attempt(
       {
         runId: tc.runId,
         node,

@@ -37,6 +37,10 @@ export interface RunParams {
   llm: LlmSettings;
   resumedFrom?: RunId;
   memo?: Memo;
+  /** For a nested run: the parent run and its `experience` node (recorded in run.started). */
+  parent?: { runId: RunId; nodeId: NodeId };
+  /** On a resume: the child run the resume chain last started, per `experience` node unit (child-run.ts). */
+  priorChildren?: ReadonlyMap<string, RunId>;
   oeVersion: string;
   clock: Clock;
   hasher: Hasher;
@@ -129,6 +133,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
         experience: p.experience,
         definition: p.definition,
         ...(p.resumedFrom ? { resumedFrom: p.resumedFrom } : {}),
+        ...(p.parent ? { parentRunId: p.parent.runId, parentNodeId: p.parent.nodeId } : {}),
         options: p.options,
         oeVersion: p.oeVersion,
       },
@@ -150,6 +155,20 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       emit,
       nodeLogger: p.nodeLogger,
       prep: { files: new Map(), hashes: new Map() },
+      child: {
+        workspace: p.workspace,
+        executor: p.executor,
+        hasher: p.hasher,
+        clock: p.clock,
+        llm: p.llm,
+        secrets: p.secrets,
+        oeVersion: p.oeVersion,
+        nodeLogger: p.nodeLogger,
+        options: p.options,
+        parentRunId: p.runId,
+        control: p.control,
+        ...(p.priorChildren ? { priorChildren: p.priorChildren } : {}),
+      },
     };
     const finish = (id: NodeId, r: TaskResult): void => {
       views.finish(id, r.out);

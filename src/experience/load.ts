@@ -32,6 +32,42 @@ const diskFiles: Files = {
  *   MAX_YAML_BYTES or not UTF-8 is one problem, found before it is parsed.
  */
 export async function loadExperience(pathArg: string, cwd: string): Promise<LoadedExperience> {
+  const loaded = await loadOne(pathArg, cwd);
+  const problems = await childProblems(loaded, cwd, [loaded.file]);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return loaded;
+}
+
+/**
+ * The problems of the experiences an experience's `experience` nodes run (issue #10 §7: what
+ * validates, runs), each at its own file:line:col, depth first; an experience that runs itself,
+ * directly or through others, is a problem naming the cycle.
+ */
+async function childProblems(parent: LoadedExperience, cwd: string, path: string[]): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const node of parent.experience.graph.nodes) {
+    if (node.kind !== 'experience') continue;
+    const target = resolve(parent.dir, node.impl);
+    const file = /\.ya?ml$/.test(target) ? target : join(target, EXPERIENCE_FILE);
+    const label = relative(cwd, parent.file) || parent.file;
+    if (path.includes(file)) {
+      problems.push({ file: label, message: `node ${node.id}: experience ${node.impl} runs itself: ${[...path, file].map((f) => relative(cwd, f) || f).join(' → ')}` });
+      continue;
+    }
+    try {
+      const child = await loadOne(relative(cwd, target) || target, cwd);
+      problems.push(...(await childProblems(child, cwd, [...path, file])));
+    } catch (e) {
+      if (e instanceof ValidationError) problems.push(...e.problems);
+      else if (e instanceof NotFoundError) problems.push({ file: label, message: `node ${node.id}: ${e.message}` });
+      else throw e;
+    }
+  }
+  return problems;
+}
+
+/** Reads and validates one experience file (loadExperience without its children). */
+async function loadOne(pathArg: string, cwd: string): Promise<LoadedExperience> {
   const target = resolve(cwd, pathArg);
   const st = await stat(target).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new NotFoundError(`no experience at ${pathArg}: no such file or directory`, { cause: e });

@@ -75,6 +75,8 @@ export function renderSummaryText(s: RunSummary): string {
   if (s.experience) out.push(`experience  ${s.experience.name}@${s.experience.version}  (${s.experience.path})`);
   out.push(`started     ${s.startedAt ?? '–'}   duration ${fmtDuration(s.durationMs)}${s.status === 'crashed' ? ' (until the last event)' : ''}`);
   if (s.resumedFrom) out.push(`resumed     from ${s.resumedFrom}`);
+  if (s.parent) out.push(`parent      run ${s.parent.runId} (node ${s.parent.nodeId})`);
+  for (const c of s.children) out.push(`child       ${c.nodeId}${c.index === null ? '' : `[${c.index}]`} → run ${c.runId}`);
   out.push(`args        ${JSON.stringify(s.args)}`);
   if (s.error) out.push(`error       ${s.error.nodeId ? `${s.error.nodeId}: ` : ''}${s.error.name}: ${s.error.message.split('\n')[0]}`);
   if (s.definitionProblem) out.push(`note        nodes in declaration order: ${s.definitionProblem}`);

@@ -22,6 +22,8 @@ export interface RunListEntry {
   /** run.completed's counts; null without run.completed. */
   counts: RunCounts | null;
   resumedFrom: string | null;
+  /** For a nested run (issue #10 §4): the run whose `experience` node started it. */
+  parentRunId: string | null;
   /** For crashed runs: a torn last line follows the last whole event. */
   tornLastLine: boolean;
   /** Why the log could not be read, for `unreadable`. */
@@ -57,13 +59,14 @@ export function runEntry(runId: string, first: OeEvent, last: OeEvent | null, to
     durationMs: completed ? completed.durationMs : Number.isFinite(dur) ? dur : null,
     counts: completed ? { ...completed.counts } : null,
     resumedFrom: started?.resumedFrom ?? null,
+    parentRunId: started?.parentRunId ?? null,
     tornLastLine: !completed && tornLastLine,
     problem: started ? null : `the first event is ${first.type}, not run.started`,
   };
 }
 
 function unreadable(runId: string, problem: string): RunListEntry {
-  return { runId, status: 'unreadable', experience: null, startedAt: null, durationMs: null, counts: null, resumedFrom: null, tornLastLine: false, problem };
+  return { runId, status: 'unreadable', experience: null, startedAt: null, durationMs: null, counts: null, resumedFrom: null, parentRunId: null, tornLastLine: false, problem };
 }
 
 /** Reads one log's ends into a row; a log that cannot be read becomes an `unreadable` row. */

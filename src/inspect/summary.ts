@@ -84,6 +84,10 @@ export interface RunSummary {
   experience: { name: string; version: string; path: string; sha256: string } | null;
   args: { [name: string]: Json };
   resumedFrom: string | null;
+  /** For a nested run (issue #10 §4): the parent run and its `experience` node. */
+  parent: { runId: string; nodeId: string } | null;
+  /** The nested runs this run's `experience` nodes started (their last attempts'), in node order. */
+  children: Array<{ nodeId: string; index: number | null; runId: string }>;
   oeVersion: string | null;
   startedAt: string | null;
   /** run.completed's time, or for crashed/running runs the last event's. */
@@ -161,6 +165,18 @@ function msBetween(a: string | undefined, b: string | undefined): number | null 
   if (!a || !b) return null;
   const d = Date.parse(b) - Date.parse(a);
   return Number.isFinite(d) ? d : null;
+}
+
+/** The nested runs of `experience` nodes, as the fold's units record them (node.started childRunId). */
+function childrenOf(state: RunState, ids: readonly string[]): RunSummary['children'] {
+  const out: RunSummary['children'] = [];
+  for (const id of ids) {
+    const n = state.nodes.get(id as NodeState['nodeId']);
+    if (!n) continue;
+    if (n.childRunId) out.push({ nodeId: id, index: null, runId: n.childRunId });
+    for (const [index, it] of n.iterations) if (it.childRunId) out.push({ nodeId: id, index, runId: it.childRunId });
+  }
+  return out;
 }
 
 /** Summarises one node of the fold. `kind`/`preds` come from the definition. */
@@ -245,6 +261,8 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
     experience: state.experience ? { ...state.experience } : null,
     args: state.args,
     resumedFrom: state.resumedFrom ?? null,
+    parent: state.parent ? { ...state.parent } : null,
+    children: childrenOf(state, ids),
     oeVersion: state.oeVersion ?? null,
     startedAt: state.startedAt ?? null,
     endedAt,

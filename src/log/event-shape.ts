@@ -73,8 +73,8 @@ const httpStatus = field((v) => v === null || Number.isSafeInteger(v), 'an HTTP 
 /** Every field of each event type beyond the envelope: the compiler makes each new field list its check. */
 type Shapes = { [T in EventType]: { [K in Exclude<keyof EventOf<T>, keyof Envelope | 'type'>]-?: Field } };
 const SHAPES: Shapes = {
-  'run.started': { args: object, experience, definition: object, resumedFrom: optional(runId), options, oeVersion: optional(string) },
-  'node.started': { nodeId, iteration: optional(iteration), inputHash: string, hashParts: optional(hashParts), attempt },
+  'run.started': { args: object, experience, definition: object, resumedFrom: optional(runId), parentRunId: optional(runId), parentNodeId: optional(nodeId), options, oeVersion: optional(string) },
+  'node.started': { nodeId, iteration: optional(iteration), inputHash: string, hashParts: optional(hashParts), attempt, childRunId: optional(runId) },
   'node.completed': { nodeId, iteration: optional(iteration), inputHash: string, output, durationMs: ms, usage: optional(usage) },
   'node.cached': {
     nodeId,

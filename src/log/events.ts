@@ -106,6 +106,9 @@ export interface RunStartedPayload {
   definition: Json;
   /** The run whose log served as the memo, on a resume. */
   resumedFrom?: RunId;
+  /** For the nested run of an `experience` node (issue #10 §4): the run and node that started it. */
+  parentRunId?: RunId;
+  parentNodeId?: NodeId;
   options: RunOptions;
   /** The oe version that wrote the log. */
   oeVersion: string;
@@ -122,6 +125,8 @@ export interface NodeStartedPayload {
   hashParts?: { [part: string]: string };
   /** 1 for the first attempt. */
   attempt: number;
+  /** For an `experience` node: the nested run this attempt runs (issue #10 §4). */
+  childRunId?: RunId;
 }
 
 export interface NodeCompletedPayload {

@@ -31,6 +31,8 @@ export interface UnitState {
   inputHash?: InputHash;
   /** Hash of each input part, from the last node.started. */
   hashParts?: { [part: string]: string };
+  /** For an `experience` node: the nested run of its last attempt (node.started `childRunId`). */
+  childRunId?: RunId;
   output?: NodeOutput;
   /** For `cached`: the run that really executed it. */
   fromRunId?: RunId;
@@ -88,6 +90,8 @@ export interface RunState {
   definition?: Json;
   options?: RunOptions;
   resumedFrom?: RunId;
+  /** For a nested run (issue #10 §4): the parent run and its `experience` node. */
+  parent?: { runId: RunId; nodeId: NodeId };
   oeVersion?: string;
   startedAt?: string;
   endedAt?: string;
@@ -175,6 +179,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       state.definition = event.definition;
       state.options = event.options;
       if (event.resumedFrom) state.resumedFrom = event.resumedFrom;
+      if (event.parentRunId && event.parentNodeId) state.parent = { runId: event.parentRunId, nodeId: event.parentNodeId };
       state.oeVersion = event.oeVersion;
       state.startedAt = event.ts;
       return state;
@@ -184,6 +189,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       u.attempts = Math.max(u.attempts, event.attempt);
       u.inputHash = event.inputHash;
       if (event.hashParts) u.hashParts = event.hashParts;
+      if (event.childRunId) u.childRunId = event.childRunId;
       u.startedAt ??= event.ts;
       return state;
     }

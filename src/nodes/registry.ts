@@ -12,6 +12,7 @@ const loaders: Partial<Record<NodeKind, Loader>> = {
   agent: () => import('./agent.js'),
   skill: () => import('./skill.js'),
   'cli-agent': () => import('./cli-agent.js'),
+  experience: () => import('./experience.js'),
 };
 
 /** The kinds this build can execute. */

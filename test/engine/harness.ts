@@ -13,6 +13,7 @@ import type { AttemptResult, AttemptTask, Executor } from '../../src/engine/exec
 import { createHasher, type Hasher } from '../../src/engine/hash.js';
 import { seedState } from '../../src/engine/inputs.js';
 import { buildMemo } from '../../src/engine/memo.js';
+import { priorChildrenOf } from '../../src/engine/child-run.js';
 import { checkResult } from '../../src/engine/output.js';
 import { executeRun, type RunResult } from '../../src/engine/run.js';
 import { parseExperienceYaml } from '../../src/experience/load.js';
@@ -87,11 +88,15 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
  * `tools/<impl>` whose content is its script's source, so editing a script changes the node's input
  * hash the way editing the tool would.
  */
-export async function engine(yaml: string, scripts: { [node: string]: Script } = {}): Promise<Engine> {
+export async function engine(yaml: string, scripts: { [node: string]: Script } = {}, files: { [rel: string]: string } = {}): Promise<Engine> {
   hasher ??= await createHasher();
   const workspace = mkdtempSync(join(tmpdir(), 'oe-engine-'));
   workspaces.push(workspace);
   const dir = join(workspace, 'exp');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
   const parsed = parseExperienceYaml(yaml, 'experience.yaml');
   expect(parsed.problems).toEqual([]);
   const { experience, graph, problems } = validateExperience(parsed.value, { file: 'experience.yaml', dir, locate: parsed.locate });
@@ -142,7 +147,8 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
       const runId = uuidv7Source(systemClock.now)();
       const args = { ...(opts.resume?.state.args ?? {}), ...(opts.args ?? {}) };
       for (const [k, d] of Object.entries(experience!.inputs)) if (!(k in args) && d.default !== undefined) args[k] = d.default;
-      const memo = opts.resume ? buildMemo((await readLineage(workspace, opts.resume.runId)).logs.map((l) => l.events)) : undefined;
+      const chain = opts.resume ? (await readLineage(workspace, opts.resume.runId)).logs.map((l) => l.events) : undefined;
+      const memo = chain ? buildMemo(chain) : undefined;
       const control = new RunControl();
       const events: OeEvent[] = [];
       const first = calls.length;
@@ -155,7 +161,7 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
         definition: experience as unknown as Json,
         options: { concurrency: opts.concurrency ?? experience!.runtime.concurrency, llm: 'anthropic' },
         llm: { provider: 'anthropic', defaultModel: 'test-model' },
-        ...(opts.resume ? { resumedFrom: opts.resume.runId as RunId, memo } : {}),
+        ...(opts.resume ? { resumedFrom: opts.resume.runId as RunId, memo, priorChildren: priorChildrenOf(chain!) } : {}),
         oeVersion: 'test',
         clock: systemClock,
         hasher: hasher!,
@@ -218,7 +224,7 @@ export const TRACE: Script = async (input, task) => {
 };
 
 /** Every tool node of the YAML scripted with TRACE, unless `scripts` says otherwise. */
-export function traced(yaml: string, scripts: { [node: string]: Script } = {}): Promise<Engine> {
-  const ids = [...yaml.matchAll(/id:\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
-  return engine(yaml, { ...Object.fromEntries(ids.map((id) => [id, TRACE])), ...scripts });
+export function traced(yaml: string, scripts: { [node: string]: Script } = {}, files: { [rel: string]: string } = {}): Promise<Engine> {
+  const ids = [yaml, ...Object.values(files)].flatMap((text) => [...text.matchAll(/id:\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  return engine(yaml, { ...Object.fromEntries(ids.map((id) => [id, TRACE])), ...scripts }, files);
 }
