@@ -2,8 +2,12 @@
 // and the error messages agree. Each is far above what a real experience or run needs and far below
 // what would exhaust memory or the stack.
 
-/** Largest experience.yaml read, in bytes (1 MiB). A larger file is refused before it is read. */
-export const MAX_YAML_BYTES = 1024 * 1024;
+/**
+ * Largest experience.yaml read, in bytes (16 MiB): room for a 100,000-node graph (~6 MiB, the engine
+ * benchmark of issue #8), far below what the parser cannot handle. A larger file is refused before
+ * it is read.
+ */
+export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 
 /**
  * Deepest nesting of YAML collections (mappings and sequences, block or flow) in an experience.yaml.

@@ -60,7 +60,7 @@ describe('YAML aliases', () => {
 
 describe('YAML size and characters', () => {
   it(`refuses text over ${MAX_YAML_BYTES} bytes before parsing it`, () => {
-    expect(problemsOf(`name: "${'x'.repeat(MAX_YAML_BYTES)}"\n`)).toEqual([expect.stringMatching(/^-:-: the file is 1\.0 MiB; an experience\.yaml may be at most 1 MiB/)]);
+    expect(problemsOf(`name: "${'x'.repeat(MAX_YAML_BYTES)}"\n`)).toEqual([expect.stringMatching(/^-:-: the file is 16\.0 MiB; an experience\.yaml may be at most 16 MiB/)]);
   });
 
   it('refuses a NUL character in a string value or key, escaped or raw', () => {
