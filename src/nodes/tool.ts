@@ -15,6 +15,32 @@ export class ToolModuleError extends Error {
 }
 
 /**
+ * A tool module's default export, imported once per file in this thread: Node caches the module
+ * anyway, and skipping import()'s resolution saves ~25 µs an attempt (scripts/bench/isolation.mjs).
+ * A failed import is not kept, so the next attempt reports it again.
+ */
+const imported = new Map<string, Promise<(i: unknown, c: unknown) => unknown>>();
+
+function toolFunction(file: string, impl: string): Promise<(i: unknown, c: unknown) => unknown> {
+  let p = imported.get(file);
+  if (!p) {
+    p = (async () => {
+      let mod: { default?: unknown };
+      try {
+        mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      } catch (e) {
+        throw new ToolModuleError(`cannot import ${impl}: ${(e as Error).message}`);
+      }
+      if (typeof mod.default !== 'function') throw new ToolModuleError(`${impl} has no default-exported function (found ${typeof mod.default})`);
+      return mod.default as (i: unknown, c: unknown) => unknown;
+    })();
+    imported.set(file, p);
+    p.catch(() => imported.delete(file));
+  }
+  return p;
+}
+
+/**
  * Runs a tool node. The module gets `ctx` = `{ runId, nodeId, signal, log, experienceDir, args }`
  * (plus `iteration` and `attempt`) and never the LLM settings, which hold the API key.
  * @throws {ToolModuleError} when the module cannot be imported or has no default-exported function;
@@ -24,16 +50,8 @@ export const runner: NodeRunner<ToolNode> = {
   kind: 'tool',
   files: (node, experienceDir) => localModuleFiles(experienceDir, node.impl),
   async run(node, input, ctx) {
-    const file = resolve(ctx.experienceDir, node.impl);
-    let mod: { default?: unknown };
-    try {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    } catch (e) {
-      throw new ToolModuleError(`cannot import ${node.impl}: ${(e as Error).message}`);
-    }
-    const fn = mod.default;
-    if (typeof fn !== 'function') throw new ToolModuleError(`${node.impl} has no default-exported function (found ${typeof fn})`);
+    const fn = await toolFunction(resolve(ctx.experienceDir, node.impl), node.impl);
     const { runId, nodeId, signal, log, experienceDir, args, iteration, attempt } = ctx;
-    return (await (fn as (i: unknown, c: unknown) => unknown)(input, { runId, nodeId, signal, log, experienceDir, args, iteration, attempt })) as never;
+    return (await fn(input, { runId, nodeId, signal, log, experienceDir, args, iteration, attempt })) as never;
   },
 };
