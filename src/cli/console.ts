@@ -37,6 +37,8 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
       return { level: 'warn', text: `↻ ${label(e)} LLM request retry${e.retry ? ` ${e.retry}` : ''} after ${formatDuration(e.waitMs)} (${e.status ?? 'no response'}: ${e.reason})` };
     case 'node.skipped':
       return { level: 'info', text: `⤼ ${e.nodeId} skipped: ${e.reason}` };
+    case 'gate.waiting':
+      return { level: 'warn', text: `⏸ gate ${e.nodeId} waits for a verdict (${e.options.join(' | ')}): ${e.message}\n  continue with: oe resume ${e.runId} --args '{"${e.arg}": "${e.options[0]}"}'` };
     case 'run.paused':
       return { level: 'warn', text: `⏸ paused (${e.reason}); pending: ${e.pending.join(', ') || 'none'}` };
     case 'run.completed': {
@@ -44,7 +46,7 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
       const cost = e.usage ? ` · ${e.usage.inputTokens + e.usage.outputTokens} tokens · $${e.usage.costUsd.toFixed(4)}${e.usage.incomplete ? ' + unpriced models' : ''}` : '';
       const saved = e.saved ? ` · saved ${e.saved.inputTokens + e.saved.outputTokens} tokens · $${e.saved.costUsd.toFixed(4)}${e.saved.incomplete ? ' + unpriced models' : ''}` : '';
       return {
-        level: e.status === 'success' ? 'info' : 'error',
+        level: e.status === 'success' ? 'info' : e.status === 'paused' ? 'warn' : 'error',
         text: `■ ${e.status} in ${formatDuration(e.durationMs)} — ${c.completed} completed, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${cost}${saved}${e.error ? `\n  ${e.error.nodeId ? `${e.error.nodeId}: ` : ''}${e.error.name}: ${e.error.message}` : ''}`,
       };
     }

@@ -1,33 +1,53 @@
-// `oe pause <runId>` and `oe cancel <runId>` (SPEC §4): signal the live process executing a run.
-// The run's log says which process that is (run.started options.pid/host); the signal handlers in
-// launch.ts turn SIGUSR2 into a pause at the next node boundary and SIGTERM into a cancel.
+// `oe pause <runId>` and `oe cancel <runId>` (SPEC §4, issue #11 §3): signal the live process
+// executing a run, found from its log (run.started options pid/host/processStart).
+// pause: without --wait, returns once the run has the signal; with --wait, once run.paused is in
+// the log (exit 1 at --timeout, naming what still runs); --force cancels now. cancel: waits for
+// the run's end (up to --timeout). Both print one JSON object with --json.
 import type { Command } from 'commander';
 import type { CliProcess, Register } from './command.js';
 import { startCommand } from './command.js';
+import { parsePositiveInt } from './globals.js';
 
-/** How long `oe pause`/`oe cancel` wait for the run to record its end, in ms. */
-const WAIT_MS = 30_000;
+/** Default wait of `--wait` and of `oe cancel`, in seconds. */
+const DEFAULT_TIMEOUT_S = 60;
+
+interface ControlFlags {
+  wait?: boolean;
+  timeout?: string;
+  json?: boolean;
+  force?: boolean;
+}
 
 export const register: Register = (program, proc) => {
-  for (const [name, what] of [
-    ['pause', 'stop a live run at the next node boundary (status paused; resume it later)'],
-    ['cancel', 'stop a live run now, aborting running nodes (status cancelled)'],
-  ] as const) {
-    program
-      .command(name)
-      .argument('<runId>', 'the live run (a UUID)')
-      .option('--no-wait', 'return once the signal is sent, without waiting for the run to end')
-      .description(what)
-      .action(async (runId: string, flags: { wait: boolean }, cmd: Command) => control(name, runId, flags.wait, cmd, proc));
-  }
+  program
+    .command('pause')
+    .argument('<runId>', 'the live run')
+    .description('stop a live run at the next node boundary (status paused, exit 3; oe resume continues it)')
+    .option('--wait', 'return when the run has paused (run.paused is in its log)')
+    .option('--timeout <s>', `with --wait: give up after this many seconds, exit 1 (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--force', 'cancel now instead, aborting running nodes')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (runId: string, flags: ControlFlags, cmd: Command) => control(flags.force ? 'cancel' : 'pause', runId, flags, cmd, proc));
+  program
+    .command('cancel')
+    .argument('<runId>', 'the live run')
+    .description('stop a live run now, aborting running nodes (status cancelled); waits for its end')
+    .option('--timeout <s>', `give up waiting after this many seconds, exit 1 (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--json', 'print the result as one JSON object')
+    .action(async (runId: string, flags: ControlFlags, cmd: Command) => control('cancel', runId, { ...flags, wait: true }, cmd, proc));
 };
 
-async function control(action: 'pause' | 'cancel', runIdArg: string, wait: boolean, cmd: Command, proc: CliProcess): Promise<void> {
+async function control(action: 'pause' | 'cancel', runIdArg: string, flags: ControlFlags, cmd: Command, proc: CliProcess): Promise<void> {
   const { parseRunId } = await import('../util/ids.js');
   const runId = parseRunId(runIdArg);
+  const timeoutS = parsePositiveInt('--timeout', flags.timeout) ?? DEFAULT_TIMEOUT_S;
   const { globals, output } = await startCommand(cmd, proc);
   const { signalRun } = await import('./control-run.js');
-  const result = await signalRun(globals.workspace, runId, action, wait ? WAIT_MS : 0);
-  if (output.format === 'json') output.out.info(result, `${action} requested`);
-  else output.out.info(`${action} requested for run ${runId} (pid ${result.pid})${result.status ? `; the run ended ${result.status}` : ''}`);
+  const r = await signalRun(globals.workspace, runId, action, flags.wait ? timeoutS * 1000 : undefined);
+  if (flags.json || output.format === 'json') {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const ended = r.status ? `; the run ended ${r.status}${r.pending?.length ? ` with ${r.pending.join(', ')} pending` : ''}` : action === 'pause' ? '; it stops at the next node boundary' : '';
+  output.out.info(`${action} requested for run ${runId} (pid ${r.pid})${ended}`);
 }

@@ -8,7 +8,7 @@ import type { InlineExecutor } from '../executors/inline.js';
 import type { ToolPool } from '../executors/tool-pool.js';
 import type { Graph } from '../experience/graph.js';
 import type { Experience } from '../experience/types.js';
-import type { ExperienceRef, RunOptions } from '../log/events.js';
+import type { ExperienceRef, RunOptions, RunStatus } from '../log/events.js';
 import type { LlmSettings } from '../nodes/runner.js';
 import { SUPPORTED_KINDS } from '../nodes/registry.js';
 import { redactText, redactingLogger, redactable } from '../log/redact.js';
@@ -35,6 +35,8 @@ export interface RunFlags {
   replay?: string;
   llmMaxRetries?: string;
   llmTimeout?: string;
+  approve?: string[];
+  reject?: string[];
 }
 
 /** Adds the flags every run-starting command takes (SPEC §4, §3.2; issue #4's LLM flags). */
@@ -46,7 +48,14 @@ export function addRunFlags(cmd: Command): Command {
     .option('--record <dir>', 'record every LLM request/response pair into <dir>')
     .option('--replay <dir>', 'answer LLM requests from recordings in <dir>, with no network')
     .option('--llm-max-retries <n>', 'retries of an LLM request after 429/5xx/timeouts (default 2)')
-    .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)');
+    .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)')
+    .option('--approve <gate>', 'give the gate the verdict approve (repeatable; same as --args \'{"<gate>": "approve"}\')', collect, [])
+    .option('--reject <gate>', 'give the gate the verdict reject (repeatable)', collect, []);
+}
+
+/** commander's collector for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -171,7 +180,7 @@ export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) =
 
 /**
  * Checks everything, then executes the run and prints its events and its last line. Sets the exit
- * code: 0 success, 1 failure or paused, 130 cancelled.
+ * code: 0 success, 1 failure, 3 paused (a gate waits, `oe pause`, the budget), 130 cancelled.
  * @throws {ValidationError} for args that fail `inputs` or node kinds this build cannot run — before
  *   anything is written; {UsageError} for bad flags; {RunLiveError} when the resumed run (or another
  *   resume of it) is still live.
@@ -179,8 +188,12 @@ export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) =
 export async function launchRun(g: Globals, output: Output, proc: CliProcess, flags: RunFlags, req: LaunchRequest): Promise<RunResult> {
   const { experience, graph } = req.source;
   const { executor, tools } = req.executor;
-  const { resolveArgs } = await import('../experience/args.js');
-  const { args, problems } = resolveArgs(experience.inputs, req.args);
+  const [{ resolveArgs }, { splitVerdicts }] = await Promise.all([import('../experience/args.js'), import('../experience/gate-args.js')]);
+  // Issue #11 §1: an arg named after a gate is its verdict, whatever `inputs` declare.
+  const given = splitVerdicts(experience, { ...req.args, ...verdictFlags(flags) });
+  const resolved = resolveArgs(experience.inputs, given.rest);
+  const args = { ...resolved.args, ...given.verdicts };
+  const problems = [...resolved.problems, ...given.problems];
   const unsupported: Problem[] = experience.graph.nodes
     .filter((n) => !SUPPORTED_KINDS.includes(n.kind))
     .map((n) => ({ file: req.source.file ? workspacePath(g.cwd, req.source.file) : '<definition>', message: `node ${n.id}: kind "${n.kind}" is not supported by this version of oe (supported: ${SUPPORTED_KINDS.join(', ')})` }));
@@ -221,6 +234,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(me.started ? { processStart: me.started } : {}),
   };
   const stopSignals = installSignals(control, claim, proc);
+  const askGate = experience.graph.nodes.some((n) => n.kind === 'gate') ? (await import('./gate-prompt.js')).terminalAsker(g.env, control) : undefined;
   // Issue #8 §3: whatever happens, the log ends with run.completed. An error thrown outside a
   // promise by an in-process attempt's async work fails that attempt (the executor knows whose it
   // is); anything else is oe's own bug and stops the run, its message (never its stack) printed.
@@ -262,6 +276,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       hasher: await createHasher(),
       control,
       executor,
+      ...(askGate ? { askGate } : {}),
       secrets,
       onEvent: (e) => printEvent(output, e),
       nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
@@ -278,12 +293,24 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     const message = redactText(result.internalError.message, secrets);
     output.err.error({ err: message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(result.internalError.stack ?? '', secrets) } : {}) }, `internal error: ${message} (this is a bug in oe; please report it)`);
   }
-  proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
+  proc.setExitCode(EXIT_CODES[result.status]);
   printLastLine(g, output, result, req.resumed?.runId);
   return result;
 }
 
 /** The most tool attempts a run can have in flight: each running node, times its fan-out. */
+/** SPEC §3.3 with issue #11 §2: a paused run (by `oe pause`, at a gate, at its budget) exits 3. */
+const EXIT_CODES: Record<RunStatus, number> = { success: 0, failure: 1, paused: 3, cancelled: 130 };
+
+/** `--approve <gate>` and `--reject <gate>` as verdict args (repeatable, comma-separated). */
+function verdictFlags(flags: RunFlags): { [gate: string]: string } {
+  const out: { [gate: string]: string } = {};
+  for (const [list, verdict] of [[flags.approve, 'approve'], [flags.reject, 'reject']] as const) {
+    for (const gate of (list ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean)) out[gate] = verdict;
+  }
+  return out;
+}
+
 /**
  * The most tool threads a run may need: each running node times its fan-out (pipelines count their
  * item concurrency). A run with `experience` nodes shares its threads with its nested runs, whose

@@ -8,14 +8,17 @@ import { priorChildrenOf } from '../engine/child-run.js';
 import type { LiveClaim } from '../engine/live-claim.js';
 import { buildMemo, type Memo } from '../engine/memo.js';
 import { definitionFromLog, loadExperience } from '../experience/load.js';
-import { fold } from '../log/fold.js';
+import { gateRejectedReason } from '../engine/gate-task.js';
+import { gatesOf } from '../experience/gate-args.js';
+import type { Experience } from '../experience/types.js';
+import { fold, type RunState } from '../log/fold.js';
 import { readLineage } from '../log/lineage.js';
 import { isRunProcessAlive, runProcess } from '../log/liveness.js';
 import { runLogPath, runsDir } from '../log/paths.js';
 import type { Json } from '../util/canonical-json.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { LogFormatError, NotFoundError, ValidationError } from '../util/errors.js';
-import type { RunId } from '../util/ids.js';
+import type { NodeId, RunId } from '../util/ids.js';
 import type { Globals } from './globals.js';
 import type { RunSource } from './launch.js';
 import { workspacePath } from './launch.js';
@@ -77,7 +80,7 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
     return prior.status === 'running' && id && isRunProcessAlive(prior.options) ? { ...id, runId, lineage: [] } : undefined;
   };
   return {
-    args: carriedArgs(prior.args, source.experience.inputs, output),
+    args: { ...carriedVerdicts(prior, source.experience), ...carriedArgs(prior.args, source.experience, output) },
     source,
     memo: buildMemo(chain.logs.map((l) => l.events)),
     lineage: chain.logs.map((l) => l.runId),
@@ -90,14 +93,36 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
  * The prior run's args that the experience still declares (SPEC §3.2 (3)). An input removed from the
  * experience since that run is dropped with a warning: the user never typed it, so it must not make
  * the resume fail as an unknown arg. Args given with `--args` are merged later and checked strictly.
- * With no inputs declared (an OpenExpertise file), every arg is kept.
+ * With no inputs declared (an OpenExpertise file), every arg is kept. An arg named after a gate the
+ * experience still has is its verdict (issue #11 §1) and is kept too.
  */
-function carriedArgs(args: { [name: string]: Json }, inputs: { [name: string]: unknown }, output: Output): { [name: string]: Json } {
+function carriedArgs(args: { [name: string]: Json }, experience: Experience, output: Output): { [name: string]: Json } {
+  const inputs = experience.inputs;
   if (Object.keys(inputs).length === 0) return args;
-  const dropped = Object.keys(args).filter((k) => !Object.hasOwn(inputs, k));
+  const gates = gatesOf(experience);
+  const dropped = Object.keys(args).filter((k) => !Object.hasOwn(inputs, k) && !gates.has(k));
   if (dropped.length === 0) return args;
   output.err.warn({ dropped }, `the experience no longer declares ${dropped.map((k) => JSON.stringify(k)).join(', ')}; the prior run's value${dropped.length > 1 ? 's are' : ' is'} not used`);
   return Object.fromEntries(Object.entries(args).filter(([k]) => !dropped.includes(k)));
+}
+
+/**
+ * The verdicts a person gave the prior run's gates at a terminal (issue #11 §1), as verdict args, so
+ * a resume does not ask again what was answered: a completed or restored gate's `edge_output.verdict`,
+ * or `reject` for a gate skipped by its rejection. Only gates the experience still has; a verdict
+ * given as an arg (carried by carriedArgs, or given again with `--args`/`--approve`) wins.
+ */
+function carriedVerdicts(prior: RunState, experience: Experience): { [gate: string]: string } {
+  const out: { [gate: string]: string } = {};
+  for (const id of gatesOf(experience).keys()) {
+    const n = prior.nodes.get(id as NodeId);
+    if (!n) continue;
+    const edge = n.output?.edge_output;
+    const verdict = edge && typeof edge === 'object' && !Array.isArray(edge) ? edge['verdict'] : undefined;
+    if ((n.status === 'completed' || n.status === 'cached') && typeof verdict === 'string') out[id] = verdict;
+    else if (n.status === 'skipped' && n.skipReason === gateRejectedReason(id)) out[id] = 'reject';
+  }
+  return out;
 }
 
 /**

@@ -68,6 +68,8 @@ export interface HashInputs {
   items?: Json;
   /** For a loop body's iteration (issue #10 §1): its number, `$iter`. */
   iter?: number;
+  /** For a gate (issue #11 §1): its verdict. */
+  verdict?: string;
 }
 
 /** An input hash and the hash of each of its parts. */
@@ -79,7 +81,7 @@ export interface InputHashResult {
 /**
  * Computes the input hash: each part is hashed as canonical JSON (RFC 8785 key order), named
  * `definition`, `args`, `state.<field>`, `edge.<pred>`, `file.<path>`, `model`, `item`, `index`,
- * `items`, `iter`, `cacheVersion`; the input hash is xxh64 of the canonical JSON of that name → hash map.
+ * `items`, `iter`, `verdict`, `cacheVersion`; the input hash is xxh64 of the canonical JSON of that name → hash map.
  * Pure given the hasher.
  * @throws {NotJsonError} if a part is not JSON (cannot happen for values that came through the log).
  */
@@ -100,6 +102,7 @@ export function computeInputHash(h: Hasher, inputs: HashInputs): InputHashResult
   }
   if (inputs.items !== undefined) put('items', inputs.items);
   if (inputs.iter !== undefined) put('iter', inputs.iter);
+  if (inputs.verdict !== undefined) put('verdict', inputs.verdict);
   put('cacheVersion', CACHE_VERSION);
   return { inputHash: asInputHash(h.string(canonicalJson(parts))), hashParts: parts };
 }

@@ -13,6 +13,7 @@ import type {
   NodeRetryingPayload,
   NodeSkippedPayload,
   NodeStartedPayload,
+  GateWaitingPayload,
 } from '../log/events.js';
 import type { InputHash, NodeId, RunId } from '../util/ids.js';
 import { errorRecord } from './execute.js';
@@ -154,7 +155,12 @@ export function retryingEvent(k: UnitKey, attempt: number, info: { status: numbe
   return { type: 'node.retrying', nodeId: k.nodeId, ...iter(k), attempt, ...info };
 }
 
-/** node.skipped: the scheduler's skip decision. */
+/** gate.waiting: a gate with no verdict and no one to ask (issue #11 §1); its verdict arg is its id. */
+export function gateWaitingEvent(nodeId: NodeId, message: string, options: string[]): GateWaitingPayload {
+  return { type: 'gate.waiting', nodeId, message, options, arg: nodeId };
+}
+
+/** node.skipped: the scheduler's skip decision (or a gate's `reject` under `on_reject: skip`). */
 export function skippedEvent(nodeId: NodeId, reason: string): NodeSkippedPayload {
   return { type: 'node.skipped', nodeId, reason };
 }

@@ -15,6 +15,7 @@ import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { sleep, type Clock } from '../util/clock.js';
 import { asInputHash, uuidv7Source, type NodeId, type RunId } from '../util/ids.js';
 import { runChild, type ChildContext } from './child-run.js';
+import type { RunParams } from './run.js';
 import type { RunControl } from './control.js';
 import type { Executor } from './executor.js';
 import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
@@ -62,6 +63,8 @@ export interface TaskContext {
   prep: PrepCache;
   /** What an `experience` node's nested run takes from this run (child-run.ts). */
   child: ChildContext;
+  /** Asks a person for a gate's verdict (RunParams.askGate). */
+  askGate?: RunParams['askGate'];
 }
 
 /** Per-run caches of what preparing a node reads from disk. */
@@ -111,6 +114,10 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskR
     base = { ...fixed, args: inputs.args, state: inputs.state, edges: inputs.edges };
   } catch (e) {
     return failUnprepared(tc, node, base, e);
+  }
+  if (node.kind === 'gate') {
+    const { runGate } = await import('./gate-task.js');
+    return runGate(tc, node, inputs, base);
   }
   return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
 }

@@ -49,6 +49,11 @@ export interface RunParams {
   executor: Executor;
   /** Values never to write to the log. */
   secrets: string[];
+  /**
+   * Asks a person for a gate's verdict (issue #11 §1): on a TTY, resolves with one of `options`;
+   * without one, undefined — the gate then waits and the run ends paused. Absent: never asks.
+   */
+  askGate?(gate: { nodeId: NodeId; message: string; options: string[]; default?: string }): Promise<string | undefined>;
   /** Called with each event after it is appended and folded (the console). */
   onEvent(event: OeEvent, state: Readonly<RunState>): void;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
@@ -155,6 +160,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       emit,
       nodeLogger: p.nodeLogger,
       prep: { files: new Map(), hashes: new Map() },
+      ...(p.askGate ? { askGate: p.askGate } : {}),
       child: {
         workspace: p.workspace,
         executor: p.executor,
@@ -224,7 +230,10 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     await writer.close().catch(() => undefined);
     throw writeError;
   }
-  if (status === 'paused') await emit({ type: 'run.paused', reason: 'pause requested', pending: pendingNodes(state, graph.order) }, true);
+  if (status === 'paused') {
+    const reason = scheduler.waiting > 0 && p.control.request !== 'pause' ? `waiting at gate ${state.waiting.map((w) => w.nodeId).join(', ')} for a verdict` : 'pause requested';
+    await emit({ type: 'run.paused', reason, pending: pendingNodes(state, graph.order) }, true);
+  }
   const error = internalError ? { name: 'InternalError', message: errorRecord(internalError).message } : p.control.failure ? errorRecord(p.control.failure) : undefined;
   const fatal = (id: NodeId): boolean => graph.nodes.get(id)?.on_error.policy !== 'skip';
   await emit(completionOf(state, graph.order, status, Math.round(p.clock.monotonic() - t0), error, fatal), true);

@@ -20,8 +20,11 @@ export type Decision =
 /** A stop requested from outside: `pause` lets running nodes finish, `cancel` aborts them. */
 export type StopRequest = 'pause' | 'cancel' | null;
 
-/** How a node ended, as the scheduler needs it. `fatal` failures hold the run (not `on_error: skip`). */
-export type Outcome = 'completed' | 'cached' | 'skipped' | 'failed' | 'fatal';
+/**
+ * How a node ended, as the scheduler needs it. `fatal` failures hold the run (not `on_error: skip`);
+ * `waiting` is a gate without a verdict (issue #11 §1): it holds the run too, which ends paused.
+ */
+export type Outcome = 'completed' | 'cached' | 'skipped' | 'failed' | 'fatal' | 'waiting';
 
 /** Where a node stands in the scheduler. */
 type Phase = 'waiting' | 'ready' | 'running' | 'done';
@@ -40,6 +43,7 @@ export class Scheduler {
   private running = 0;
   private finished = 0;
   private fatal = false;
+  private gatesWaiting = 0;
 
   constructor(
     private readonly graph: Graph,
@@ -60,6 +64,11 @@ export class Scheduler {
     return this.fatal;
   }
 
+  /** Gates waiting for a verdict. */
+  get waiting(): number {
+    return this.gatesWaiting;
+  }
+
   /** Nodes launched and not finished. */
   get inFlight(): number {
     return this.running;
@@ -73,6 +82,12 @@ export class Scheduler {
     const before = this.phase.get(id);
     if (before === 'done' || before === undefined) return;
     if (before === 'running') this.running--;
+    if (outcome === 'waiting') {
+      // Not finished: the gate and what follows it stay pending for the resume that brings the verdict.
+      this.phase.set(id, 'done');
+      this.gatesWaiting++;
+      return;
+    }
     this.phase.set(id, 'done');
     this.outcome.set(id, outcome);
     this.finished++;
@@ -94,7 +109,7 @@ export class Scheduler {
    */
   next(concurrency: number, stop: StopRequest): Decision[] {
     if (this.skips.length > 0) return this.skips.splice(0);
-    const held = this.fatal || stop !== null;
+    const held = this.fatal || stop !== null || this.gatesWaiting > 0;
     const starts: Decision[] = [];
     if (!held) {
       while (this.running + starts.length < concurrency) {
@@ -109,7 +124,7 @@ export class Scheduler {
     if (this.running > 0) return [];
     if (stop === 'cancel') return [{ type: 'finish', status: 'cancelled' }];
     if (this.fatal) return [{ type: 'finish', status: 'failure' }];
-    if (stop === 'pause' && this.finished < this.graph.order.length) return [{ type: 'finish', status: 'paused' }];
+    if ((stop === 'pause' || this.gatesWaiting > 0) && this.finished < this.graph.order.length) return [{ type: 'finish', status: 'paused' }];
     return [{ type: 'finish', status: 'success' }];
   }
 

@@ -184,9 +184,10 @@ export const NODE_SCHEMAS = {
     .strictObject({
       ...commonFields,
       kind: z.literal('gate'),
-      message: z.string().min(1).describe('The question shown to the approver.'),
-      options: z.array(z.string()).min(1).optional().describe('The possible verdicts.'),
-      default: z.string().optional().describe('The verdict used when none is given; one of `options`.'),
+      message: z.string().min(1).describe('The question shown to the approver, templated like a prompt.'),
+      options: z.array(z.string().min(1)).min(1).default(['approve', 'reject']).describe('The possible verdicts (default approve, reject).'),
+      default: z.string().optional().describe('The verdict preselected on a TTY; one of `options`. An unattended run never takes it.'),
+      on_reject: z.enum(['fail', 'skip']).default('fail').describe('What the verdict `reject` does: fail the run, or skip what follows the gate.'),
     })
     .describe('Human approval: asks on a TTY, otherwise pauses the run.'),
 } as const;

@@ -169,11 +169,20 @@ export interface ExperienceNode extends NodeBase {
   impl: string;
 }
 
+/**
+ * A human approval (issue #11 §1): the run waits at it until a verdict — one of `options` — is given
+ * (on a TTY, or as the run arg named after the gate: `--args '{"<id>": "approve"}'`, `--approve <id>`).
+ */
 export interface GateNode extends NodeBase {
   kind: 'gate';
+  /** The question, templated like a prompt (SPEC §2.2). */
   message: string;
-  options?: string[];
+  /** The possible verdicts; default `[approve, reject]`. */
+  options: string[];
+  /** The verdict preselected on a TTY (never taken without a person). */
   default?: string;
+  /** What the verdict `reject` does: `fail` the run (default), or `skip` what follows the gate. */
+  on_reject: 'fail' | 'skip';
 }
 
 /** A node of any kind, discriminated by `kind`. */

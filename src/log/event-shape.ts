@@ -89,6 +89,7 @@ const SHAPES: Shapes = {
   'node.failed': { nodeId, iteration: optional(iteration), inputHash: string, attempt, error: errorRecord, willRetry: bool, durationMs: optional(ms), usage: optional(usage) },
   'node.retrying': { nodeId, iteration: optional(iteration), attempt, status: optional(httpStatus), waitMs: ms, reason: optional(string), retry: optional(count), requestId: optional(string) },
   'node.skipped': { nodeId, reason: string },
+  'gate.waiting': { nodeId, message: string, options: field((v) => Array.isArray(v) && v.length > 0 && v.every(isStr), 'a non-empty array of strings'), arg: string },
   'run.paused': { reason: string, pending: nodeIds },
   'run.completed': { status, durationMs: ms, counts, usage: optional(runUsage), saved: optional(runUsage), error: optional(runError) },
 };

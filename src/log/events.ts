@@ -201,6 +201,21 @@ export interface NodeSkippedPayload {
   reason: string;
 }
 
+/**
+ * A gate waits for a verdict (issue #11 §1): the run starts nothing new, lets what runs finish and
+ * ends paused; a resume with the verdict arg continues.
+ */
+export interface GateWaitingPayload {
+  type: 'gate.waiting';
+  nodeId: NodeId;
+  /** The gate's message, rendered. */
+  message: string;
+  /** The verdicts it takes. */
+  options: string[];
+  /** The run arg that carries the verdict (the gate's id): `--args '{"<arg>": "<option>"}'`. */
+  arg: string;
+}
+
 export interface RunPausedPayload {
   type: 'run.paused';
   reason: string;
@@ -253,6 +268,7 @@ export type EventPayload =
   | NodeFailedPayload
   | NodeRetryingPayload
   | NodeSkippedPayload
+  | GateWaitingPayload
   | RunPausedPayload
   | RunCompletedPayload;
 
@@ -272,6 +288,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'node.failed',
   'node.retrying',
   'node.skipped',
+  'gate.waiting',
   'run.paused',
   'run.completed',
 ];

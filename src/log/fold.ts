@@ -104,6 +104,8 @@ export interface RunState {
   usage?: RunCompletedPayload['usage'];
   /** From run.paused. */
   paused?: { reason: string; pending: NodeId[] };
+  /** Gates waiting for a verdict (gate.waiting), in log order. */
+  waiting: Array<{ nodeId: NodeId; message: string; options: string[]; arg: string }>;
   /** Nodes in the order they first appeared in the log. */
   nodes: Map<NodeId, NodeState>;
   /** Number of events folded; equals the next `seq`. */
@@ -114,7 +116,7 @@ export interface RunState {
 
 /** The state before any event. */
 export function initialState(opts: { detail?: FoldDetail } = {}): RunState {
-  return { detail: opts.detail ?? 'full', status: 'pending', args: {}, nodes: new Map(), eventCount: 0 };
+  return { detail: opts.detail ?? 'full', status: 'pending', args: {}, nodes: new Map(), waiting: [], eventCount: 0 };
 }
 
 /** In `summary` detail, drops what a finished iteration no longer needs, summing its usage into its
@@ -248,6 +250,9 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       n.endedSeq = event.seq;
       return state;
     }
+    case 'gate.waiting':
+      state.waiting.push({ nodeId: event.nodeId, message: event.message, options: event.options, arg: event.arg });
+      return state;
     case 'run.paused':
       state.paused = { reason: event.reason, pending: event.pending };
       return state;

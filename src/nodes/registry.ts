@@ -13,6 +13,7 @@ const loaders: Partial<Record<NodeKind, Loader>> = {
   skill: () => import('./skill.js'),
   'cli-agent': () => import('./cli-agent.js'),
   experience: () => import('./experience.js'),
+  gate: () => import('./gate.js'),
 };
 
 /** The kinds this build can execute. */

@@ -156,7 +156,7 @@ describe('oe resume after a crash', () => {
     await new Promise((r) => setTimeout(r, 500)); // oe prints nothing on a pause request; give it time to arrive
     rmSync(join(fx.exp, 'hold-square')); // square finishes; the run then pauses before total
     const paused = await done;
-    expect(paused.code).toBe(1);
+    expect(paused.code).toBe(3);
     const pausedLine = paused.lines.at(-1)!;
     expect(pausedLine).toMatchObject({ msg: 'run complete', status: 'paused' });
     expect(paused.lines.find((l) => l.msg === 'run.paused')?.pending).toEqual(['total', 'report']);

@@ -128,7 +128,7 @@ export async function runExperience(ws: Workspace, args: string[] = [], opts: { 
 }
 
 /** The exit code SPEC §3.3 gives a run status. */
-const EXIT: Record<string, number> = { success: 0, failure: 1, paused: 1, cancelled: 130 };
+const EXIT: Record<string, number> = { success: 0, failure: 1, paused: 3, cancelled: 130 };
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const STACK_LINE = /^\s+at /m;
 
