@@ -262,6 +262,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       control,
       executor,
       secrets,
+      env: g.env,
       onEvent: (e) => printEvent(output, e),
       nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });

@@ -1,9 +1,8 @@
-// Carries out one node of the plan (the shell of node-decide.ts): reads its inputs and file hashes,
+// Carries out one node of the plan (the shell of node-decide.ts): reads its inputs and hash parts (node-prep.ts),
 // asks the pure decisions what to do, hands attempts to the executor, waits out retry backoffs, and
 // appends the events the decisions built. for_each nodes fan out here with their own concurrency.
 // Nothing thrown escapes but a log that cannot be written (STYLE §3.9).
-import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { fileGlobs } from '../experience/declared-inputs.js';
 import { parseStatePath } from '../experience/path.js';
 import type { NodeDef } from '../experience/types.js';
 import { EventTooLargeError } from '../log/event-size.js';
@@ -18,7 +17,10 @@ import type { RunControl } from './control.js';
 import type { Executor } from './executor.js';
 import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
 import { inputBundle, nodeInputs, viewPath, type NodeInputs, type Plan } from './inputs.js';
-import { memoKey, type Memo } from './memo.js';
+import type { Memo } from './memo.js';
+import { definitionPart } from './node-files.js';
+import { gatherParts, NodePrepareError, type PrepCache } from './node-prep.js';
+import { applyStandIns, withoutStandIns } from './stand-ins.js';
 import {
   backoffInterrupted,
   cachedEvent,
@@ -51,22 +53,16 @@ export interface TaskContext {
   control: RunControl;
   executor: Executor;
   memo?: Memo;
+  /** The environment the nodes see; declared `env:` parts are read from it (issue #9 §2). */
+  env: Readonly<Record<string, string | undefined>>;
   /**
    * Appends an event and folds it. With `durable`, resolves once it is fsynced (group commit);
    * without, at once — a restore needs no fsync of its own: any later fsync covers it.
    */
   emit(payload: EventPayload, durable: boolean): Promise<OeEvent>;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
-  /** What is read once per run: file lists per tool impl, content hashes per path. */
+  /** What is read once per run: file hashes, each tool's code and packages (node-prep.ts). */
   prep: PrepCache;
-}
-
-/** Per-run caches of what preparing a node reads from disk. */
-export interface PrepCache {
-  /** A tool's local module files, by impl path (issue #8 §4: once per impl per run). */
-  files: Map<string, Promise<string[]>>;
-  /** Content hashes of files, by absolute path. */
-  hashes: Map<string, Promise<string>>;
 }
 
 /** How a node task ended: its outcome for the scheduler, and the view it leaves its successors. */
@@ -76,12 +72,12 @@ export interface TaskResult {
   out?: View;
 }
 
-/** Thrown while preparing a node (before any attempt): a missing file, a bad for_each source. */
-class NodePrepareError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NodePrepareError';
-  }
+/** A node's hash inputs (without any for_each item), whether it sees its index, and what it needs that is gone. */
+interface Prepared {
+  base: HashInputs;
+  seesIndex: boolean;
+  /** Files (or globs) it needs that are gone: it can be restored, not executed. */
+  missing: string[];
 }
 
 const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? 'failed' : 'fatal');
@@ -93,58 +89,37 @@ const fatalOr = (node: NodeDef): Outcome => (node.on_error.policy === 'skip' ? '
  */
 export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskResult> {
   let base: HashInputs | undefined;
+  let prepared: Prepared;
   let inputs: NodeInputs;
-  let runner: NodeRunner;
   try {
-    runner = await runnerFor(node);
+    const runner = await runnerFor(node);
     inputs = nodeInputs(tc.plan, tc.state, node, tc.views.viewOf(node.id));
+    const { gathered, env } = await gatherParts(tc, node);
+    // Issue #9 §4: a definition recorded in a prior log runs without its files; gone files stand in.
+    const globs = fileGlobs(node);
+    const parts = tc.options.definitionSource === 'log' ? applyStandIns(gathered, tc.memo?.recorded(node.id), globs) : withoutStandIns(gathered, globs);
     base = {
-      definition: node as unknown as Json,
+      definition: definitionPart(node),
       args: inputs.args,
       state: inputs.state,
       edges: inputs.edges,
-      files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
+      files: parts.files,
+      modules: parts.modules,
+      declared: parts.declared,
+      env,
+      packages: parts.packages,
       ...(await modelOf(runner, node, tc)),
     };
+    prepared = { base, seesIndex: parts.seesIndex, missing: parts.missing };
   } catch (e) {
     return failUnprepared(tc, node, base, e);
   }
-  return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
+  return node.for_each ? runForEach(tc, node, inputs, prepared) : runSingle(tc, node, inputs, prepared);
 }
 
 async function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): Promise<{ model?: string }> {
   const model = await runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
   return model === undefined ? {} : { model };
-}
-
-/** The files whose content is part of the node's hash; a tool's module graph is read once per impl. */
-function filesOf(tc: TaskContext, node: NodeDef, runner: NodeRunner): Promise<string[]> {
-  if (node.kind !== 'tool') return Promise.resolve(runner.files(node, tc.experienceDir));
-  let p = tc.prep.files.get(node.impl);
-  if (!p) {
-    p = Promise.resolve(runner.files(node, tc.experienceDir));
-    tc.prep.files.set(node.impl, p);
-  }
-  return p;
-}
-
-async function hashFiles(tc: TaskContext, node: NodeDef, paths: string[]): Promise<{ [path: string]: string }> {
-  const out: { [path: string]: string } = {};
-  for (const rel of paths) {
-    const abs = resolve(tc.experienceDir, rel);
-    let p = tc.prep.hashes.get(abs);
-    if (!p) {
-      p = readFile(abs).then(
-        (buf) => tc.hasher.bytes(buf),
-        (e: NodeJS.ErrnoException) => {
-          throw new NodePrepareError(`node ${node.id}: cannot read ${rel} (${e.code ?? e.message}) in ${tc.experienceDir}`);
-        },
-      );
-      tc.prep.hashes.set(abs, p);
-    }
-    out[rel] = await p;
-  }
-  return out;
 }
 
 /** Records a failure that happened before the node could start (its hash may be partial). */
@@ -157,14 +132,14 @@ async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashInputs |
 }
 
 /** A node without for_each: one unit; its delta is checked against its view before it completes. */
-async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
-  const hash = computeInputHash(tc.hasher, base);
-  const hit = tc.memo?.get(memoKey(node.id, undefined, hash.inputHash));
+async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, p: Prepared): Promise<TaskResult> {
+  const hash = computeInputHash(tc.hasher, p.base);
+  const hit = tc.memo?.hit(node.id, 'node', hash.inputHash);
   let out: View | undefined;
   const check = (delta: NodeOutput['state_delta']): void => {
     out = tc.views.outWith(node.id, delta);
   };
-  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, inputs, undefined, check);
+  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, inputs, p.missing, undefined, check);
   return ok ? { outcome: ok.restored ? 'cached' : 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
 }
 
@@ -180,10 +155,15 @@ async function runUnit(
   hash: UnitHash,
   hit: ReturnType<Memo['get']>,
   inputs: NodeInputs,
+  missing: readonly string[],
   iteration: { item: Json; index: number } | undefined,
   check?: (delta: NodeOutput['state_delta']) => void,
 ): Promise<{ output: NodeOutput; restored: boolean } | null> {
-  const start = decideStart(k, hash, node.cache, hit);
+  const start = decideStart(k, hash, node.cache, hit, missing);
+  if (start.kind === 'fail') {
+    await tc.emit(start.event, true);
+    return null;
+  }
   if (start.kind === 'restore') {
     try {
       check?.(start.event.output.state_delta);
@@ -252,7 +232,8 @@ async function runUnit(
  * Otherwise the iterations the memo holds are restored (in one batch, no fsync of their own), the
  * others run, at most `for_each.concurrency` at once, and decideForEachEnd completes or fails the node.
  */
-async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
+async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, p: Prepared): Promise<TaskResult> {
+  const base = p.base;
   const fe = node.for_each!;
   const items = viewPath(inputs.view, parseStatePath(fe.source) ?? []);
   if (!Array.isArray(items)) {
@@ -260,9 +241,10 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
     return failUnprepared(tc, node, base, new NodePrepareError(`for_each.source ${fe.source} must be an array, got ${got}`));
   }
   const hash = computeInputHash(tc.hasher, { ...base, items });
-  const units = items.map((item, index) => ({ item, index, hash: computeInputHash(tc.hasher, { ...base, item, index }) }));
-  const memoOf = (index: number, h: UnitHash): ReturnType<Memo['get']> => tc.memo?.get(memoKey(node.id, index, h.inputHash));
-  const hit = node.cache ? tc.memo?.get(memoKey(node.id, undefined, hash.inputHash)) : undefined;
+  // Issue #9 §5: an item is keyed by its content; its index joins only where the node can see it.
+  const units = items.map((item, index) => ({ item, index, hash: computeInputHash(tc.hasher, { ...base, item, ...(p.seesIndex ? { index } : {}) }) }));
+  const memoOf = (h: UnitHash): ReturnType<Memo['get']> => tc.memo?.hit(node.id, 'item', h.inputHash);
+  const hit = node.cache ? tc.memo?.hit(node.id, 'node', hash.inputHash) : undefined;
   if (hit) {
     let out: View;
     try {
@@ -271,7 +253,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
       return failUnprepared(tc, node, base, e);
     }
     for (const u of units) {
-      const h = memoOf(u.index, u.hash);
+      const h = memoOf(u.hash);
       if (h) void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
     }
     await tc.emit(cachedEvent({ nodeId: node.id }, hash, hit), false);
@@ -282,7 +264,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
   const outcomes: IterationOutcome[] = Array.from({ length: items.length }, () => undefined);
   const todo: number[] = [];
   for (const u of units) {
-    const h = node.cache ? memoOf(u.index, u.hash) : undefined;
+    const h = node.cache ? memoOf(u.hash) : undefined;
     if (h) {
       outcomes[u.index] = { ok: true, output: h.output };
       void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
@@ -293,7 +275,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
     while (next < todo.length && tc.control.request !== 'cancel') {
       const u = units[todo[next++]!]!;
       const k = { nodeId: node.id, iteration: { index: u.index } };
-      const r = await runUnit(tc, node, k, u.hash, undefined, inputs, { item: u.item, index: u.index });
+      const r = await runUnit(tc, node, k, u.hash, undefined, inputs, p.missing, { item: u.item, index: u.index });
       outcomes[u.index] = r ? { ok: true, output: r.output } : { ok: false, ...errorOf(tc, node, u.index) };
     }
   };

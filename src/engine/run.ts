@@ -19,6 +19,7 @@ import { finalState, type Plan } from './inputs.js';
 import type { StateValues } from './merge.js';
 import type { Memo } from './memo.js';
 import { skippedEvent } from './node-decide.js';
+import { newPrepCache } from './node-prep.js';
 import { runNodeTask, type TaskContext, type TaskResult } from './node-task.js';
 import { Scheduler } from './schedule.js';
 import { RunViews, ViewBuilder } from './views.js';
@@ -45,6 +46,8 @@ export interface RunParams {
   executor: Executor;
   /** Values never to write to the log. */
   secrets: string[];
+  /** The environment the nodes see: declared `env:` parts are read from it (issue #9 §2). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Called with each event after it is appended and folded (the console). */
   onEvent(event: OeEvent, state: Readonly<RunState>): void;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
@@ -149,7 +152,8 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       ...(p.memo ? { memo: p.memo } : {}),
       emit,
       nodeLogger: p.nodeLogger,
-      prep: { files: new Map(), hashes: new Map() },
+      env: p.env,
+      prep: newPrepCache(),
     };
     const finish = (id: NodeId, r: TaskResult): void => {
       views.finish(id, r.out);

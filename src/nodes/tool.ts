@@ -3,7 +3,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ToolNode } from '../experience/types.js';
-import { localModuleFiles } from './module-graph.js';
 import type { NodeRunner } from './runner.js';
 
 /** A tool module's default export could not be called. */
@@ -22,7 +21,6 @@ export class ToolModuleError extends Error {
  */
 export const runner: NodeRunner<ToolNode> = {
   kind: 'tool',
-  files: (node, experienceDir) => localModuleFiles(experienceDir, node.impl),
   async run(node, input, ctx) {
     const file = resolve(ctx.experienceDir, node.impl);
     let mod: { default?: unknown };
