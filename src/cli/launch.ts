@@ -216,6 +216,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(llm.recordDir ? { record: workspacePath(g.workspace, llm.recordDir) } : {}),
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
     ...(req.resumed ? { definitionSource: req.source.definitionSource } : {}),
+    ...(req.memo?.rerun.size ? { rerun: [...req.memo.rerun] } : {}),
     pid: me.pid,
     host: me.host,
     ...(me.started ? { processStart: me.started } : {}),

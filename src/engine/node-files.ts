@@ -1,58 +1,10 @@
-// What a node's definition says about its input hash (issue #9 §3, "content, not location"): the
-// files it names, by role; the templates it renders inline; and its definition part — the node
-// after defaults without the paths of those files (their content is a part of its own) and without
-// what only steers execution (a result does not depend on its timeout or retry policy). Pure.
+// A node's definition part of its input hash (issue #9 §3, "content, not location"): the node after
+// defaults without the paths of the files it names (experience/named-files.ts; their content is a
+// part of its own) and without what only steers execution (a result does not depend on its timeout
+// or retry policy). Pure.
 import { assertNever } from '../util/assert-never.js';
 import type { Json } from '../util/canonical-json.js';
-import type { FileRole } from '../log/hash-parts.js';
 import type { NodeDef } from '../experience/types.js';
-
-/** A file a node's definition names. */
-export interface NamedFile {
-  /** The role it plays; the hash part is `file.<role>`. */
-  role: FileRole;
-  /** Its path relative to the experience directory, as the definition gives it. */
-  path: string;
-  /**
-   * How its text tells whether the node sees `$index`: a JS module (its graph is followed), a
-   * template (a `{{$index}}` placeholder), a SKILL.md (a mention), or data (it cannot).
-   */
-  read: 'module' | 'template' | 'skill' | 'data';
-}
-
-/** The files a node names, by role (an agent or cli-agent prompt only when it is a file). */
-export function namedFiles(node: NodeDef): NamedFile[] {
-  switch (node.kind) {
-    case 'tool':
-      return [{ role: 'impl', path: node.impl, read: 'module' }];
-    case 'skill':
-      return [{ role: 'impl', path: node.impl, read: 'skill' }];
-    case 'agent':
-    case 'cli-agent':
-      return node.prompt_file !== undefined ? [{ role: 'prompt', path: node.prompt_file, read: 'template' }] : [];
-    case 'dataset':
-      return [{ role: 'source', path: node.source.uri, read: 'data' }];
-    case 'experience':
-      return [{ role: 'impl', path: node.impl, read: 'data' }];
-    case 'gate':
-      return [];
-    default:
-      return assertNever(node);
-  }
-}
-
-/** Templates a node renders that live in its definition: an inline prompt, a gate's message. */
-export function inlineTemplates(node: NodeDef): string[] {
-  switch (node.kind) {
-    case 'agent':
-    case 'cli-agent':
-      return node.prompt_file === undefined ? [node.prompt] : [];
-    case 'gate':
-      return [node.message];
-    default:
-      return [];
-  }
-}
 
 /**
  * Fields that steer how a node executes but not what it computes: a completed result stays right

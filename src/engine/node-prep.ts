@@ -12,7 +12,7 @@ import { moduleGraph } from '../nodes/module-graph.js';
 import { PackageResolver } from '../nodes/packages.js';
 import { skillMentionsIndex, templateNamesIndex } from '../nodes/sees-index.js';
 import { packageParts, type Hasher } from './hash.js';
-import { inlineTemplates, namedFiles, type NamedFile } from './node-files.js';
+import { inlineTemplates, namedFiles, type NamedFile } from '../experience/named-files.js';
 import type { GatheredParts } from './stand-ins.js';
 
 /** What one file read gives: its content hash and whether its text shows the node its index; null when it is gone. */

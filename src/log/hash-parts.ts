@@ -7,11 +7,6 @@ export const MISSING = 'missing';
 /** The value of an `env.<NAME>` part whose variable is not set (an empty value is set). */
 export const UNSET = 'unset';
 
-/** The parts that stand for a file's content, keyed by the role the file plays for its node. */
-export const FILE_ROLES = ['impl', 'prompt', 'source'] as const;
-/** `file.impl` and the rest. */
-export type FileRole = (typeof FILE_ROLES)[number];
-
 /**
  * A `pkg.<name>` part: the versions of the package instances the tool's code reaches (usually one;
  * sorted, comma-separated) and the xxh64 of their name, version and lockfile integrity.

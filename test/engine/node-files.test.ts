@@ -1,7 +1,8 @@
 // What a node's definition gives its input hash (issue #9 §3): its files by role, and a definition
 // part without their paths or what only steers execution.
 import { describe, expect, it } from 'vitest';
-import { definitionPart, inlineTemplates, namedFiles } from '../../src/engine/node-files.js';
+import { definitionPart } from '../../src/engine/node-files.js';
+import { inlineTemplates, namedFiles } from '../../src/experience/named-files.js';
 import { parseExperienceYaml } from '../../src/experience/load.js';
 import { validateExperience } from '../../src/experience/validate.js';
 import type { NodeDef } from '../../src/experience/types.js';
