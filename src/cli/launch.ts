@@ -229,6 +229,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(llm.recordDir ? { record: workspacePath(g.workspace, llm.recordDir) } : {}),
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
     ...(req.resumed ? { definitionSource: req.source.definitionSource } : {}),
+    ...(req.memo?.rerun.size ? { rerun: [...req.memo.rerun] } : {}),
     pid: me.pid,
     host: me.host,
     ...(me.started ? { processStart: me.started } : {}),
@@ -278,6 +279,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       executor,
       ...(askGate ? { askGate } : {}),
       secrets,
+      env: g.env,
       onEvent: (e) => printEvent(output, e),
       nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });

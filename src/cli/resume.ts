@@ -8,6 +8,8 @@ interface ResumeFlags extends RunFlags {
   experience?: string;
   /** commander's negation of --no-reload: false when given. */
   reload: boolean;
+  /** `--rerun a,b`: nodes to execute whatever the memo holds (issue #9 §6). */
+  rerun?: string;
 }
 
 export const register: Register = (program, proc) => {
@@ -17,7 +19,8 @@ export const register: Register = (program, proc) => {
       .argument('<runId>', 'the run whose log serves as the memo (a UUID)')
       .description('run again, restoring every node whose input hash matches a completed node of the prior run')
       .option('--experience <path>', 'experience to run (default: the recorded path if it still exists, else the recorded definition)')
-      .option('--no-reload', 'use the definition recorded in the prior log, not the file'),
+      .option('--no-reload', 'use the definition recorded in the prior log, not the file')
+      .option('--rerun <nodes>', 'execute these nodes (comma-separated ids) whatever the memo holds; their dependents follow their own input hashes'),
   ).action(async (runIdArg: string, flags: ResumeFlags, cmd) => {
     const { parseRunId } = await import('../util/ids.js');
     const runId = parseRunId(runIdArg); // SPEC §3.2 (1): before anything touches the file system
@@ -27,11 +30,12 @@ export const register: Register = (program, proc) => {
     await withRunExecutor(output, async (executor) => {
       const { prepareResume } = await import('./resume-source.js');
       const prior = await prepareResume(globals, output, runId, { ...(flags.experience ? { experience: flags.experience } : {}), reload: flags.reload });
+      const rerun = flags.rerun === undefined ? [] : (await import('./rerun.js')).parseRerun(flags.rerun, prior.source.experience);
       await launchRun(globals, output, proc, flags, {
         source: prior.source,
         args: { ...prior.args, ...given },
         executor,
-        memo: prior.memo,
+        memo: rerun.length ? prior.memo.withRerun(rerun) : prior.memo,
         resumed: { runId, lineage: prior.lineage, live: prior.live, priorChildren: prior.priorChildren },
       });
     });

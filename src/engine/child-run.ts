@@ -19,7 +19,7 @@ import { checkWrites } from './output.js';
 import type { RunParams } from './run.js';
 
 /** What a child run takes from its parent's run. */
-export type ChildContext = Pick<RunParams, 'workspace' | 'executor' | 'hasher' | 'clock' | 'llm' | 'secrets' | 'oeVersion' | 'nodeLogger' | 'options'> & {
+export type ChildContext = Pick<RunParams, 'workspace' | 'executor' | 'hasher' | 'clock' | 'llm' | 'secrets' | 'env' | 'oeVersion' | 'nodeLogger' | 'options'> & {
   parentRunId: RunId;
   /** The parent's control: its cancel and pause reach the child. */
   control: RunControl;
@@ -119,6 +119,7 @@ export async function runChild(
       control,
       executor: c.executor,
       secrets: c.secrets,
+      env: c.env,
       onEvent: () => {},
       nodeLogger: (nodeId, iteration) => c.nodeLogger(`${node.id}/${nodeId}`, iteration),
     });

@@ -10,7 +10,6 @@ import type { GateNode } from '../experience/types.js';
 import { renderNodePrompt } from '../nodes/prompt.js';
 import { computeInputHash, type HashInputs } from './hash.js';
 import { inputBundle, type NodeInputs } from './inputs.js';
-import { memoKey } from './memo.js';
 import { decideAttempt, decideStart, gateWaitingEvent, skippedEvent, unpreparedFailure } from './node-decide.js';
 import { completes, failUnprepared, fatalOr, type TaskContext, type TaskResult } from './node-task.js';
 
@@ -60,7 +59,7 @@ export async function runGate(tc: TaskContext, node: GateNode, inputs: NodeInput
   const output = { state_delta: node.writes.length === 1 ? { [node.writes[0]!]: verdict } : {}, edge_output: { verdict, message } };
   const out = tc.views.outWith(node.id, output.state_delta);
   const k = { nodeId: node.id };
-  const start = decideStart(k, hash, node.cache, tc.memo?.get(memoKey(node.id, undefined, hash.inputHash)));
+  const start = decideStart(k, hash, node.cache, tc.memo?.hit(node.id, 'node', hash.inputHash));
   if (start.kind === 'restore') {
     await tc.emit(start.event, false);
     return { outcome: 'cached', out };

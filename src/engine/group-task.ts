@@ -13,9 +13,8 @@ import type { Json } from '../util/canonical-json.js';
 import type { NodeId, RunId } from '../util/ids.js';
 import { computeInputHash, type HashInputs } from './hash.js';
 import { edgeInputsOf, resolveNodeArgs, viewPath } from './inputs.js';
-import { memoKey } from './memo.js';
 import { decideForEachEnd, groupCachedEvent, startedEvent, type ForEachContext, type IterationOutcome, type UnitHash } from './node-decide.js';
-import { completes, failUnprepared, fatalOr, NodePrepareError, runUnit, staticParts, type StaticParts, type TaskContext, type TaskResult } from './node-task.js';
+import { completes, failUnprepared, fatalOr, NodePrepareError, prepareNode, runUnit, type Prepared, type TaskContext, type TaskResult } from './node-task.js';
 import type { Outcome } from './schedule.js';
 import type { View } from './views.js';
 
@@ -25,7 +24,7 @@ export async function runGroup(tc: TaskContext, group: Group): Promise<TaskResul
 }
 
 /** The hash inputs of one unit of a member, over the unit's view. */
-function unitInputs(tc: TaskContext, node: NodeDef, fixed: StaticParts, view: View, edges: { [pred: string]: Json }): HashInputs {
+function unitInputs(tc: TaskContext, node: NodeDef, fixed: Prepared['fixed'], view: View, edges: { [pred: string]: Json }): HashInputs {
   return { ...fixed, args: resolveNodeArgs(node.args, view, tc.plan.args), state: view.pick(node.reads), edges };
 }
 
@@ -46,10 +45,10 @@ async function runPipeline(tc: TaskContext, def: PipelineDef, memberIds: readonl
   const stages = memberIds.map((id) => tc.plan.graph.nodes.get(id)!);
   const leader = stages[0]!;
   const entry = tc.views.viewOf(leader.id);
-  const fixed: StaticParts[] = [];
+  const prepared: Prepared[] = [];
   let items: Json | undefined;
   try {
-    for (const s of stages) fixed.push(await staticParts(tc, s));
+    for (const s of stages) prepared.push(await prepareNode(tc, s));
     items = viewPath(entry, parseStatePath(def.items) ?? []);
     if (!Array.isArray(items)) {
       const got = items === undefined ? 'nothing (the field is not set)' : items === null ? 'null' : typeof items;
@@ -59,6 +58,7 @@ async function runPipeline(tc: TaskContext, def: PipelineDef, memberIds: readonl
     return everyMember(stages, await Promise.all(stages.map((s) => failUnprepared(tc, s, undefined, e))));
   }
   const list = items as Json[];
+  const fixed = prepared.map((p) => p.fixed);
   const aggregate = stages.map((s, k) => computeInputHash(tc.hasher, { ...fixed[k]!, args: s.args, state: {}, edges: {}, items: list }));
   const members = stages.map((s, k) => new Member(tc, s, aggregate[k]!));
   const t0 = tc.clock.monotonic();
@@ -80,12 +80,15 @@ async function runPipeline(tc: TaskContext, def: PipelineDef, memberIds: readonl
         stage,
         key,
         hash,
-        stage.cache ? tc.memo?.get(memoKey(stage.id, i, hash.inputHash)) : undefined,
+        stage.cache ? tc.memo?.hit(stage.id, 'item', hash.inputHash) : undefined,
         () => bundle(h, { $item: list[i]!, $index: i, $pipeline: def.id }),
-        (delta) => {
-          next = tc.views.extend(view, delta, stage.id);
+        {
+          missing: prepared[k]!.missing,
+          check: (delta) => {
+            next = tc.views.extend(view, delta, stage.id);
+          },
+          beforeAttempt: () => members[k]!.start(),
         },
-        () => members[k]!.start(),
       );
       if (!r) {
         const error = tc.state.nodes.get(stage.id)?.iterations.get(i)?.error;
@@ -180,12 +183,13 @@ function everyMember(stages: NodeDef[], results: TaskResult[]): TaskResult {
 async function runLoop(tc: TaskContext, def: LoopDef): Promise<TaskResult> {
   const body = tc.plan.graph.nodes.get(def.body)!;
   const entry = tc.views.viewOf(body.id);
-  let fixed: StaticParts;
+  let prepared: Prepared;
   try {
-    fixed = await staticParts(tc, body);
+    prepared = await prepareNode(tc, body);
   } catch (e) {
     return failUnprepared(tc, body, undefined, e);
   }
+  const fixed = prepared.fixed;
   const until = def.until === undefined ? undefined : parseExpr(def.until);
   const untilFields = until ? exprPaths(until).map((p) => p[0]!) : [];
   const edges = edgeInputsOf(tc.plan, tc.state, body.id);
@@ -208,12 +212,15 @@ async function runLoop(tc: TaskContext, def: LoopDef): Promise<TaskResult> {
       body,
       { nodeId: body.id, iteration: { index: i } },
       hash,
-      body.cache ? tc.memo?.get(memoKey(body.id, i, hash.inputHash)) : undefined,
+      body.cache ? tc.memo?.hit(body.id, 'item', hash.inputHash) : undefined,
       () => bundle(h, { $iter: i, $loop: def.id }),
-      (delta) => {
-        next = tc.views.extend(view, delta, body.id);
+      {
+        missing: prepared.missing,
+        check: (delta) => {
+          next = tc.views.extend(view, delta, body.id);
+        },
+        beforeAttempt: () => member.start(),
       },
-      () => member.start(),
     );
     if (!r) {
       const error = tc.state.nodes.get(body.id)?.iterations.get(i)?.error;

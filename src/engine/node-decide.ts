@@ -35,8 +35,8 @@ export interface UnitHash {
   hashParts: { [part: string]: string };
 }
 
-/** The first step of a unit: restore it from the memo, or start attempt 1. */
-export type StartStep = { kind: 'restore'; event: NodeCachedPayload } | { kind: 'attempt'; event: NodeStartedPayload };
+/** The first step of a unit: restore it from the memo, start attempt 1, or fail at once (a file it needs is gone). */
+export type StartStep = { kind: 'restore'; event: NodeCachedPayload } | { kind: 'attempt'; event: NodeStartedPayload } | { kind: 'fail'; event: NodeFailedPayload };
 
 /** The step after an attempt: record the result, wait and retry, or give up. */
 export type AttemptStep =
@@ -48,12 +48,22 @@ const iter = (k: UnitKey): { iteration?: Iteration } => (k.iteration ? { iterati
 
 /**
  * Restore or attempt: a unit whose `cache` is on and whose key the memo holds is restored with the
- * memo's output, naming the run that really executed it (SPEC §3.2 (6)); anything else starts
- * attempt 1.
+ * memo's output, naming the run that really executed it (SPEC §3.2 (6)); a unit that must execute
+ * but needs files that are gone (`missing`: paths or globs relative to the experience directory)
+ * fails at once naming them (issue #9 §4); anything else starts attempt 1.
  */
-export function decideStart(k: UnitKey, hash: UnitHash, cache: boolean, hit: MemoEntry | undefined): StartStep {
+export function decideStart(k: UnitKey, hash: UnitHash, cache: boolean, hit: MemoEntry | undefined, missing: readonly string[] = []): StartStep {
   if (cache && hit) return { kind: 'restore', event: cachedEvent(k, hash, hit) };
+  if (missing.length > 0) return { kind: 'fail', event: missingFilesFailure(k, hash, missing) };
   return { kind: 'attempt', event: startedEvent(k, hash, 1) };
+}
+
+/** `node a needs tools/a.mjs, which is missing` (a glob: `files matching data/*.json, of which there are none`). */
+export function missingFilesFailure(k: UnitKey, hash: UnitHash, missing: readonly string[]): NodeFailedPayload {
+  const names = missing.map((m) => (/[*?[\]{}()!]/.test(m) ? `files matching ${m}` : m));
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const message = `node ${k.nodeId} needs ${list}, which ${names.length === 1 ? 'is' : 'are'} missing`;
+  return failedEvent(k, hash.inputHash, 1, { name: 'MissingFileError', message }, false);
 }
 
 /** node.cached for a memo hit: its output, where it came from, and what it saved. */

@@ -1,9 +1,8 @@
-// Carries out one node of the plan (the shell of node-decide.ts): reads its inputs and file hashes,
+// Carries out one node of the plan (the shell of node-decide.ts): reads its inputs and hash parts (node-prep.ts),
 // asks the pure decisions what to do, hands attempts to the executor, waits out retry backoffs, and
 // appends the events the decisions built. for_each nodes fan out here with their own concurrency.
 // Nothing thrown escapes but a log that cannot be written (STYLE §3.9).
-import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { fileGlobs } from '../experience/declared-inputs.js';
 import { parseStatePath } from '../experience/path.js';
 import type { NodeDef } from '../experience/types.js';
 import { EventTooLargeError } from '../log/event-size.js';
@@ -20,7 +19,11 @@ import type { RunControl } from './control.js';
 import type { Executor } from './executor.js';
 import { computeInputHash, type HashInputs, type Hasher } from './hash.js';
 import { inputBundle, nodeInputs, viewPath, type NodeInputs, type Plan } from './inputs.js';
-import { memoKey, type Memo } from './memo.js';
+import type { Memo } from './memo.js';
+import { definitionPart } from './node-files.js';
+import { gatherParts, NodePrepareError, type PrepCache } from './node-prep.js';
+export { NodePrepareError } from './node-prep.js';
+import { applyStandIns, withoutStandIns } from './stand-ins.js';
 import {
   backoffInterrupted,
   cachedEvent,
@@ -53,26 +56,20 @@ export interface TaskContext {
   control: RunControl;
   executor: Executor;
   memo?: Memo;
+  /** The environment the nodes see; declared `env:` parts are read from it (issue #9 §2). */
+  env: Readonly<Record<string, string | undefined>>;
   /**
    * Appends an event and folds it. With `durable`, resolves once it is fsynced (group commit);
    * without, at once — a restore needs no fsync of its own: any later fsync covers it.
    */
   emit(payload: EventPayload, durable: boolean): Promise<OeEvent>;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
-  /** What is read once per run: file lists per tool impl, content hashes per path. */
+  /** What is read once per run: file hashes, each tool's code and packages (node-prep.ts). */
   prep: PrepCache;
   /** What an `experience` node's nested run takes from this run (child-run.ts). */
   child: ChildContext;
   /** Asks a person for a gate's verdict (RunParams.askGate). */
   askGate?: RunParams['askGate'];
-}
-
-/** Per-run caches of what preparing a node reads from disk. */
-export interface PrepCache {
-  /** A tool's local module files, by impl path (issue #8 §4: once per impl per run). */
-  files: Map<string, Promise<string[]>>;
-  /** Content hashes of files, by absolute path. */
-  hashes: Map<string, Promise<string>>;
 }
 
 /** How a node task ended: its outcome for the scheduler, and the view it leaves its successors. */
@@ -84,12 +81,15 @@ export interface TaskResult {
   members?: Array<{ id: NodeId; outcome: Outcome }>;
 }
 
-/** Thrown while preparing a node (before any attempt): a missing file, a bad for_each source. */
-export class NodePrepareError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NodePrepareError';
-  }
+/**
+ * What preparing a node reads before its inputs (node-prep.ts): the parts of its hash that do not
+ * depend on its inputs, whether it sees its for_each index, and the files it needs that are gone.
+ */
+export interface Prepared {
+  fixed: StaticParts;
+  seesIndex: boolean;
+  /** Files (or globs) it needs that are gone: it can be restored, not executed (issue #9 §4). */
+  missing: string[];
 }
 
 /** A failed node's outcome for the scheduler: fatal unless its policy is `on_error: skip`. */
@@ -107,11 +107,12 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskR
     return runGroup(tc, group);
   }
   let base: HashInputs | undefined;
+  let prepared: Prepared;
   let inputs: NodeInputs;
   try {
-    const fixed = await staticParts(tc, node);
+    prepared = await prepareNode(tc, node);
     inputs = nodeInputs(tc.plan, tc.state, node, tc.views.viewOf(node.id));
-    base = { ...fixed, args: inputs.args, state: inputs.state, edges: inputs.edges };
+    base = { ...prepared.fixed, args: inputs.args, state: inputs.state, edges: inputs.edges };
   } catch (e) {
     return failUnprepared(tc, node, base, e);
   }
@@ -119,59 +120,38 @@ export async function runNodeTask(tc: TaskContext, node: NodeDef): Promise<TaskR
     const { runGate } = await import('./gate-task.js');
     return runGate(tc, node, inputs, base);
   }
-  return node.for_each ? runForEach(tc, node, inputs, base) : runSingle(tc, node, inputs, base);
+  return node.for_each ? runForEach(tc, node, inputs, base, prepared) : runSingle(tc, node, inputs, base, prepared);
 }
 
-/** The parts of a node's hash that do not depend on its inputs: its definition, files and model. */
-export type StaticParts = Pick<HashInputs, 'definition' | 'files' | 'model'>;
+/** The parts of a node's hash that do not depend on its inputs (issue #9): its definition, files, code, packages, declared files and env, model. */
+export type StaticParts = Pick<HashInputs, 'definition' | 'files' | 'modules' | 'declared' | 'env' | 'packages' | 'model'>;
 
 /**
- * Reads what a node's hash needs besides its inputs: the files it names (content hashes, read once
- * per run) and the model it calls.
- * @throws {NodePrepareError} when a file cannot be read.
+ * Reads what a node's hash needs besides its inputs (node-prep.ts, each file once per run). When the
+ * definition comes from a prior log (`--no-reload`, or the file is gone), a gone file takes the part
+ * the nearest run of the chain recorded for it (stand-ins.ts, issue #9 §4).
+ * @throws {NodePrepareError} when a file exists but cannot be read.
  */
-export async function staticParts(tc: TaskContext, node: NodeDef): Promise<StaticParts> {
+export async function prepareNode(tc: TaskContext, node: NodeDef): Promise<Prepared> {
   const runner = await runnerFor(node);
-  return {
-    definition: node as unknown as Json,
-    files: await hashFiles(tc, node, await filesOf(tc, node, runner)),
+  const { gathered, env } = await gatherParts(tc, node);
+  const globs = fileGlobs(node);
+  const parts = tc.options.definitionSource === 'log' ? applyStandIns(gathered, tc.memo?.recorded(node.id), globs) : withoutStandIns(gathered, globs);
+  const fixed: StaticParts = {
+    definition: definitionPart(node),
+    files: parts.files,
+    modules: parts.modules,
+    declared: parts.declared,
+    env,
+    packages: parts.packages,
     ...(await modelOf(runner, node, tc)),
   };
+  return { fixed, seesIndex: parts.seesIndex, missing: parts.missing };
 }
 
 async function modelOf(runner: NodeRunner, node: NodeDef, tc: TaskContext): Promise<{ model?: string }> {
   const model = await runner.model?.(node, { experienceDir: tc.experienceDir, llm: tc.llm });
   return model === undefined ? {} : { model };
-}
-
-/** The files whose content is part of the node's hash; a tool's module graph is read once per impl. */
-function filesOf(tc: TaskContext, node: NodeDef, runner: NodeRunner): Promise<string[]> {
-  if (node.kind !== 'tool') return Promise.resolve(runner.files(node, tc.experienceDir));
-  let p = tc.prep.files.get(node.impl);
-  if (!p) {
-    p = Promise.resolve(runner.files(node, tc.experienceDir));
-    tc.prep.files.set(node.impl, p);
-  }
-  return p;
-}
-
-async function hashFiles(tc: TaskContext, node: NodeDef, paths: string[]): Promise<{ [path: string]: string }> {
-  const out: { [path: string]: string } = {};
-  for (const rel of paths) {
-    const abs = resolve(tc.experienceDir, rel);
-    let p = tc.prep.hashes.get(abs);
-    if (!p) {
-      p = readFile(abs).then(
-        (buf) => tc.hasher.bytes(buf),
-        (e: NodeJS.ErrnoException) => {
-          throw new NodePrepareError(`node ${node.id}: cannot read ${rel} (${e.code ?? e.message}) in ${tc.experienceDir}`);
-        },
-      );
-      tc.prep.hashes.set(abs, p);
-    }
-    out[rel] = await p;
-  }
-  return out;
 }
 
 /** Records a failure that happened before the node could start (its hash may be partial). */
@@ -184,14 +164,14 @@ export async function failUnprepared(tc: TaskContext, node: NodeDef, base: HashI
 }
 
 /** A node without for_each: one unit; its delta is checked against its view before it completes. */
-async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
+async function runSingle(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs, p: Prepared): Promise<TaskResult> {
   const hash = computeInputHash(tc.hasher, base);
-  const hit = tc.memo?.get(memoKey(node.id, undefined, hash.inputHash));
+  const hit = tc.memo?.hit(node.id, 'node', hash.inputHash);
   let out: View | undefined;
   const check = (delta: NodeOutput['state_delta']): void => {
     out = tc.views.outWith(node.id, delta);
   };
-  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, () => inputBundle(inputs), check);
+  const ok = await runUnit(tc, node, { nodeId: node.id }, hash, hit, () => inputBundle(inputs), { missing: p.missing, check });
   return ok ? { outcome: ok.restored ? 'cached' : 'completed', ...(out ? { out } : {}) } : { outcome: fatalOr(node) };
 }
 
@@ -215,13 +195,22 @@ export async function runUnit(
   hash: UnitHash,
   hit: ReturnType<Memo['get']>,
   input: () => NodeInput,
-  check?: (delta: NodeOutput['state_delta']) => void,
-  beforeAttempt?: () => Promise<void>,
+  opts: {
+    /** Files it needs that are gone: unless restored, the unit fails naming them (issue #9 §4). */
+    missing?: readonly string[];
+    check?: (delta: NodeOutput['state_delta']) => void;
+    beforeAttempt?: () => Promise<void>;
+  } = {},
 ): Promise<UnitEnd | null> {
+  const { check, beforeAttempt } = opts;
   // An experience node runs its child every time, as a resume of the last one: the child's own memo
   // restores what did not change (child-run.ts), so the parent's memo never answers for it.
   const nested = node.kind === 'experience' ? node : undefined;
-  const start = decideStart(k, hash, node.cache && !nested, hit);
+  const start = decideStart(k, hash, node.cache && !nested, hit, opts.missing);
+  if (start.kind === 'fail') {
+    await tc.emit(start.event, true);
+    return null;
+  }
   if (start.kind === 'restore') {
     try {
       check?.(start.event.output.state_delta);
@@ -294,7 +283,7 @@ export async function runUnit(
  * Otherwise the iterations the memo holds are restored (in one batch, no fsync of their own), the
  * others run, at most `for_each.concurrency` at once, and decideForEachEnd completes or fails the node.
  */
-async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs): Promise<TaskResult> {
+async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, base: HashInputs, p: Prepared): Promise<TaskResult> {
   const fe = node.for_each!;
   const items = viewPath(inputs.view, parseStatePath(fe.source) ?? []);
   if (!Array.isArray(items)) {
@@ -302,9 +291,10 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
     return failUnprepared(tc, node, base, new NodePrepareError(`for_each.source ${fe.source} must be an array, got ${got}`));
   }
   const hash = computeInputHash(tc.hasher, { ...base, items });
-  const units = items.map((item, index) => ({ item, index, hash: computeInputHash(tc.hasher, { ...base, item, index }) }));
-  const memoOf = (index: number, h: UnitHash): ReturnType<Memo['get']> => tc.memo?.get(memoKey(node.id, index, h.inputHash));
-  const hit = node.cache ? tc.memo?.get(memoKey(node.id, undefined, hash.inputHash)) : undefined;
+  // Issue #9 §5: an item is keyed by its content; its index joins only where the node can see it.
+  const units = items.map((item, index) => ({ item, index, hash: computeInputHash(tc.hasher, { ...base, item, ...(p.seesIndex ? { index } : {}) }) }));
+  const memoOf = (h: UnitHash): ReturnType<Memo['get']> => tc.memo?.hit(node.id, 'item', h.inputHash);
+  const hit = node.cache ? tc.memo?.hit(node.id, 'node', hash.inputHash) : undefined;
   if (hit) {
     let out: View;
     try {
@@ -313,7 +303,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
       return failUnprepared(tc, node, base, e);
     }
     for (const u of units) {
-      const h = memoOf(u.index, u.hash);
+      const h = memoOf(u.hash);
       if (h) void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
     }
     await tc.emit(cachedEvent({ nodeId: node.id }, hash, hit), false);
@@ -324,7 +314,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
   const outcomes: IterationOutcome[] = Array.from({ length: items.length }, () => undefined);
   const todo: number[] = [];
   for (const u of units) {
-    const h = node.cache ? memoOf(u.index, u.hash) : undefined;
+    const h = node.cache ? memoOf(u.hash) : undefined;
     if (h) {
       outcomes[u.index] = { ok: true, output: h.output };
       void tc.emit(cachedEvent({ nodeId: node.id, iteration: { index: u.index } }, u.hash, h), false);
@@ -335,7 +325,7 @@ async function runForEach(tc: TaskContext, node: NodeDef, inputs: NodeInputs, ba
     while (next < todo.length && tc.control.request !== 'cancel') {
       const u = units[todo[next++]!]!;
       const k = { nodeId: node.id, iteration: { index: u.index } };
-      const r = await runUnit(tc, node, k, u.hash, undefined, () => inputBundle(inputs, { item: u.item, index: u.index }));
+      const r = await runUnit(tc, node, k, u.hash, undefined, () => inputBundle(inputs, { item: u.item, index: u.index }), { missing: p.missing });
       outcomes[u.index] = r ? { ok: true, output: r.output } : { ok: false, ...errorOf(tc, node, u.index) };
     }
   };

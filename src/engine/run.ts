@@ -19,6 +19,7 @@ import { finalState, type Plan } from './inputs.js';
 import type { StateValues } from './merge.js';
 import type { Memo } from './memo.js';
 import { skippedEvent } from './node-decide.js';
+import { newPrepCache } from './node-prep.js';
 import { runNodeTask, type TaskContext, type TaskResult } from './node-task.js';
 import { Scheduler } from './schedule.js';
 import { RunViews, ViewBuilder } from './views.js';
@@ -54,6 +55,8 @@ export interface RunParams {
    * without one, undefined — the gate then waits and the run ends paused. Absent: never asks.
    */
   askGate?(gate: { nodeId: NodeId; message: string; options: string[]; default?: string }): Promise<string | undefined>;
+  /** The environment the nodes see: declared `env:` parts are read from it (issue #9 §2). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Called with each event after it is appended and folded (the console). */
   onEvent(event: OeEvent, state: Readonly<RunState>): void;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
@@ -159,7 +162,8 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       ...(p.memo ? { memo: p.memo } : {}),
       emit,
       nodeLogger: p.nodeLogger,
-      prep: { files: new Map(), hashes: new Map() },
+      env: p.env,
+      prep: newPrepCache(),
       ...(p.askGate ? { askGate: p.askGate } : {}),
       child: {
         workspace: p.workspace,
@@ -168,6 +172,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
         clock: p.clock,
         llm: p.llm,
         secrets: p.secrets,
+        env: p.env,
         oeVersion: p.oeVersion,
         nodeLogger: p.nodeLogger,
         options: p.options,

@@ -11,6 +11,7 @@ import type { Graph } from './graph.js';
 import { MAX_YAML_BYTES, formatBytes } from '../util/limits.js';
 import { invalidUtf8At } from '../util/utf8.js';
 import type { Experience, LoadedExperience } from './types.js';
+import { globFilesSync } from './declared-inputs.js';
 import { validateExperience, type Files, type Locate, type Position } from './validate.js';
 import { checkYamlTree, parseYamlDocument } from './yaml-guard.js';
 
@@ -21,6 +22,7 @@ export const EXPERIENCE_FILE = 'experience.yaml';
 const diskFiles: Files = {
   exists: (p) => existsSync(p),
   readText: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
+  glob: globFilesSync,
 };
 
 /**

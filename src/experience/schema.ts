@@ -3,6 +3,7 @@
 // editors. Every union and pattern carries its own message, because validate.ts prints those as-is.
 import { z } from 'zod';
 import { NODE_ID_RE } from '../util/ids.js';
+import { ENV_NAME_RE } from './declared-inputs.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /** The field types of SPEC §2 (`state.schema.*.type`, `inputs.*.type`). */
@@ -97,6 +98,25 @@ const commonFields = {
   for_each: ForEachSchema.optional(),
   timeout: durationSchema.optional(),
   cache: z.boolean().default(true).describe('false: always execute, never restore from a prior run (side effects).'),
+  files: z
+    .array(
+      z.union(
+        [
+          z.string().min(1),
+          z.strictObject({
+            glob: z.string().min(1).describe('A glob relative to the experience directory.'),
+            optional: z.boolean().default(false).describe('true: matching no file is fine.'),
+          }),
+        ],
+        { error: 'each files entry must be a glob string or { glob: "<glob>", optional: true }' },
+      ),
+    )
+    .optional()
+    .describe('Files the node reads at run time: globs relative to the experience directory (a string, or { glob, optional: true } when matching nothing is fine). Their contents join the input hash, so a change re-executes the node on resume.'),
+  env: z
+    .array(z.string().regex(ENV_NAME_RE, { error: 'each env entry must be an environment variable name such as API_REGION (letters, digits, _; not starting with a digit)' }))
+    .optional()
+    .describe('Environment variables the node reads; a digest of each value (never the value) joins the input hash.'),
 };
 
 const model = z.string().optional().describe('The model name.');

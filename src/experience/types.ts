@@ -80,6 +80,13 @@ export interface NodeBase {
   timeout?: number;
   /** Default true; false means always execute, never restore from the memo. */
   cache: boolean;
+  /**
+   * Files the node reads at run time (issue #9 §2): globs relative to the experience directory, each
+   * a string or `{ glob, optional }`; the matching files' contents join its input hash.
+   */
+  files?: Array<string | { glob: string; optional: boolean }>;
+  /** Environment variables the node reads (issue #9 §2): a digest of each value joins its input hash. */
+  env?: string[];
 }
 
 export interface ToolNode extends NodeBase {

@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { Json } from '../util/canonical-json.js';
 import { asNodeId } from '../util/ids.js';
+import { fileGlobs, globSyntaxError } from './declared-inputs.js';
 import { parseDuration } from './duration.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
 import { looksLikeRef, parseArgRef, parseStatePath } from './path.js';
@@ -26,6 +27,8 @@ export interface Files {
   exists(absPath: string): boolean;
   /** The text of a regular file, or undefined when the path is not a readable file. */
   readText(absPath: string): string | undefined;
+  /** The files a `files:` glob matches under the absolute directory `dir` (declared-inputs.ts rules); absent skips that check. */
+  glob?(dir: string, glob: string): string[];
 }
 
 /** What a node's checks need to know about the rest of the experience. */
@@ -109,7 +112,32 @@ export function parseNode(raw: unknown, index: number, scope: NodeScope, sink: S
       ok = false;
     } else (node as NodeDef & { request_timeout?: number }).request_timeout = ms;
   }
-  return { node, ok: checkFiles(node, index, scope, sink) && ok };
+  const declared = checkDeclaredFiles(node, base, label, scope, sink);
+  return { node, ok: checkFiles(node, index, scope, sink) && declared && ok };
+}
+
+/**
+ * Issue #9 §2: each `files:` glob is valid glob syntax and, when files can be read, matches at least
+ * one file unless it is marked optional. False on a problem.
+ */
+function checkDeclaredFiles(node: NodeDef, base: YamlPath, label: string, scope: NodeScope, sink: Sink): boolean {
+  let ok = true;
+  fileGlobs(node).forEach((g, i) => {
+    const at: YamlPath = [...base, 'files', i, ...(typeof node.files![i] === 'string' ? [] : ['glob'])];
+    const bad = globSyntaxError(g.glob);
+    if (bad !== undefined) {
+      sink.at(at, `${label}: files[${i}]: ${bad}`);
+      ok = false;
+      return;
+    }
+    if (g.optional || !scope.files?.glob) return;
+    if (scope.files.glob(scope.dir, g.glob).length === 0) {
+      const dirLabel = scope.file.includes('/') ? scope.file.slice(0, scope.file.lastIndexOf('/')) : '.';
+      sink.at(at, `${label}: files[${i}] ${JSON.stringify(g.glob)} matches no file (globs are relative to ${dirLabel}/); if that is expected, write { glob: ${JSON.stringify(g.glob)}, optional: true }`);
+      ok = false;
+    }
+  });
+  return ok;
 }
 
 /** OpenExpertise's skill `inputs` become `args` (an input and an arg of one name is a problem). False on a problem. */

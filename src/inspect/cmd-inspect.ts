@@ -100,7 +100,8 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
     if (existsSync(priorFile)) {
       const p = await loadRun(priorFile, warnWith(env), { compactIterations: false });
       const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
-      prior = { runId: s.resumedFrom, unit: pu, inDefinition: definitionGraph(p.state.definition).defs.has(nodeId) };
+      const priorDefs = definitionGraph(p.state.definition).defs;
+      prior = { runId: s.resumedFrom, unit: pu, inDefinition: priorDefs.has(nodeId), def: priorDefs.get(nodeId) };
       if (pu?.status === 'cached' && !pu.hashParts && pu.fromRunId && pu.fromRunId !== s.resumedFrom) {
         const originFile = logFile(env.workspace, pu.fromRunId);
         if (existsSync(originFile)) {
@@ -110,6 +111,7 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
       }
     }
   }
-  const w = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null }, prior);
+  const rerun = Array.isArray(s.options?.rerun) && s.options.rerun.includes(nodeId);
+  const w = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null, rerun, def }, prior);
   return print(env, w, () => renderWhyText(w));
 }

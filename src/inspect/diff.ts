@@ -4,7 +4,8 @@ import type { NodeState, RunState } from '../log/fold.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { diffLines, hunks, type Hunk } from './line-diff.js';
 import type { NodeSummary, RunSummary } from './summary.js';
-import { compareParts, type PartChange } from './why.js';
+import { definitionGraph } from './definition.js';
+import { compareParts, type PartChange } from './part-names.js';
 
 /** A pair of values from run A and run B. */
 export interface Pair<T> {
@@ -22,7 +23,7 @@ export interface NodeDiff {
   status: Pair<string | null>;
   execution: Pair<string | null>;
   inputHash: Pair<string | null> & { same: boolean };
-  /** Hash parts that differ (B relative to A); null when either side has no hashParts. */
+  /** Hash parts that differ (B relative to A), named in words (part-names.ts); null when either side has no hashParts. */
   parts: PartChange[] | null;
   /** Output line diff of pretty-printed canonical JSON; `hunks` is [] when the outputs are equal. */
   output: { same: boolean; hunks: Hunk[] };
@@ -94,6 +95,8 @@ export function diffRuns(a: { state: RunState; summary: RunSummary }, b: { state
   const na = byId(a.summary);
   const nb = byId(b.summary);
   const ids = [...nb.keys(), ...[...na.keys()].filter((id) => !nb.has(id))];
+  const defsA = definitionGraph(a.state.definition).defs;
+  const defsB = definitionGraph(b.state.definition).defs;
   const nodes = ids.map((id): NodeDiff => {
     const sa = na.get(id);
     const sb = nb.get(id);
@@ -102,7 +105,7 @@ export function diffRuns(a: { state: RunState; summary: RunSummary }, b: { state
     const output = lineDiff(ua?.output, ub?.output);
     const ha = ua?.inputHash ?? null;
     const hb = ub?.inputHash ?? null;
-    const parts = ua?.hashParts && ub?.hashParts ? compareParts(ub.hashParts, ua.hashParts) : null;
+    const parts = ua?.hashParts && ub?.hashParts ? compareParts(ub.hashParts, ua.hashParts, { now: defsB.get(id), before: defsA.get(id) }) : null;
     const status = { a: sa?.status ?? null, b: sb?.status ?? null };
     return {
       nodeId: id,

@@ -1,22 +1,18 @@
 // `oe inspect <runId> --why <nodeId>`: why a node of a resumed run was restored from the memo or
 // executed, by comparing the xxh64 of each input-hash part (node.started.hashParts, SPEC §3.1) with
 // the same node's in the prior run. Pure: the caller loads the logs.
+import type { NodeDef } from '../experience/types.js';
 import type { UnitState } from '../log/fold.js';
+import { compareParts, type PartChange, type PartDefs } from './part-names.js';
 
-/** How one hash part compares with the prior run. */
-export interface PartChange {
-  /** The part's name as recorded: `definition`, `args`, `state.<field>`, `edge.<pred>`, `file.<path>`, … */
-  part: string;
-  change: 'changed' | 'added' | 'removed';
-  /** The part named for people, e.g. `file tools/x.mjs changed`. */
-  text: string;
-}
+export { compareParts, describePart, type PartChange, type PartDefs } from './part-names.js';
 
 /** The verdict of --why (docs/inspect.md). */
 export type WhyVerdict =
   | 'cached' // restored from the memo
   | 'not-resumed' // the run is not a resume; there is nothing to compare with
   | 'cache-false' // the node has `cache: false`: always executes
+  | 'rerun' // `oe resume --rerun` named the node: it executes whatever the memo holds
   | 'prior-log-missing' // the resumedFrom log is gone
   | 'not-in-prior' // the prior run has no such node
   | 'prior-not-completed' // the prior run did not complete it (failed, skipped, crashed…)
@@ -33,7 +29,7 @@ export interface WhyReport {
   verdict: WhyVerdict;
   /** One or more sentences for people. */
   summary: string;
-  /** Differing parts (for `inputs-changed`), in the order: definition, args, state, edge, items, item, index, file, model, cacheVersion, other. */
+  /** Differing parts (for `inputs-changed`), in the order: definition, args, state, edge, items, item, index, file, module, files, env, pkg, model, cacheVersion, other. */
   parts: PartChange[];
   inputHash: string | null;
   priorInputHash: string | null;
@@ -46,7 +42,11 @@ export interface WhyReport {
 /** One for_each item of --why. */
 export interface IterationWhy {
   index: number;
-  verdict: 'cached' | 'not-in-prior' | 'prior-not-completed' | 'inputs-changed' | 'parts-unknown' | 'same-inputs';
+  /**
+   * `new-item`: no item of the prior run has this item's content (items are keyed by content, issue
+   * #9 §5); otherwise it is compared with the prior item of the same content (else of the same index).
+   */
+  verdict: 'cached' | 'new-item' | 'not-in-prior' | 'prior-not-completed' | 'inputs-changed' | 'parts-unknown' | 'same-inputs';
   parts: PartChange[];
 }
 
@@ -62,12 +62,18 @@ export interface IterationsWhy {
 export const MAX_LISTED_ITEMS = 20;
 
 /**
- * Compares a for_each node's items with the prior run's items of the same index.
+ * Compares a for_each node's executed items with the prior run's: each with the prior item of the
+ * same content (the `item` hash part), else — for logs without hash parts — of the same index.
  * @returns null when the node has no iterations in this run.
  */
-export function explainIterations(now: ReadonlyMap<number, UnitState>, before: ReadonlyMap<number, UnitState> | undefined): IterationsWhy | null {
+export function explainIterations(now: ReadonlyMap<number, UnitState>, before: ReadonlyMap<number, UnitState> | undefined, defs: PartDefs = {}): IterationsWhy | null {
   if (now.size === 0) return null;
   const out: IterationsWhy = { total: now.size, cached: 0, executed: 0, listed: [] };
+  const byContent = new Map<string, UnitState>();
+  for (const p of before?.values() ?? []) {
+    const key = p.hashParts?.item;
+    if (key !== undefined && (!byContent.has(key) || p.status === 'completed' || p.status === 'cached')) byContent.set(key, p);
+  }
   for (const index of [...now.keys()].sort((a, b) => a - b)) {
     const u = now.get(index)!;
     if (u.status === 'cached') {
@@ -77,11 +83,16 @@ export function explainIterations(now: ReadonlyMap<number, UnitState>, before: R
     if (u.status === 'pending' || u.status === 'skipped') continue;
     out.executed++;
     if (out.listed.length >= MAX_LISTED_ITEMS) continue;
-    const p = before?.get(index);
+    const content = u.hashParts?.item;
+    if (content !== undefined && byContent.size > 0 && !byContent.has(content)) {
+      out.listed.push({ index, verdict: 'new-item', parts: [] });
+      continue;
+    }
+    const p = content !== undefined && byContent.has(content) ? byContent.get(content) : before?.get(index);
     let item: IterationWhy;
     if (!p || p.status === 'pending') item = { index, verdict: 'not-in-prior', parts: [] };
     else {
-      const parts = u.hashParts && p.hashParts ? compareParts(u.hashParts, p.hashParts) : [];
+      const parts = u.hashParts && p.hashParts ? compareParts(u.hashParts, p.hashParts, defs) : [];
       if (p.status !== 'completed' && p.status !== 'cached') item = { index, verdict: 'prior-not-completed', parts };
       else if (p.inputHash === u.inputHash) item = { index, verdict: 'same-inputs', parts };
       else if (!u.hashParts || !p.hashParts) item = { index, verdict: 'parts-unknown', parts };
@@ -96,7 +107,7 @@ function itemsSentence(it: IterationsWhy | null): string {
   if (!it) return '';
   const first = it.listed[0];
   const why = first
-    ? `; e.g. item ${first.index}: ${first.verdict === 'not-in-prior' ? 'not in the prior run' : first.verdict === 'prior-not-completed' ? 'did not complete in the prior run' : first.parts.length ? first.parts.map((p) => p.text).join(', ') : first.verdict.replace(/-/g, ' ')}`
+    ? `; e.g. item ${first.index}: ${first.verdict === 'new-item' ? 'a new item (no item of the prior run has its content)' : first.verdict === 'not-in-prior' ? 'not in the prior run' : first.verdict === 'prior-not-completed' ? 'did not complete in the prior run' : first.parts.length ? first.parts.map((p) => p.text).join(', ') : first.verdict.replace(/-/g, ' ')}`
     : '';
   return ` Items: ${it.total}, ${it.cached} restored from the memo, ${it.executed} executed${why}.`;
 }
@@ -110,66 +121,30 @@ export interface PriorNode {
   inDefinition: boolean;
   /** When the prior unit was itself cached, the unit of the run that executed it (for its hashParts). */
   origin?: { runId: string; unit: UnitState | undefined };
-}
-
-const ORDER = ['definition', 'args', 'state.', 'edge.', 'items', 'item', 'index', 'file.', 'model', 'cacheVersion'];
-function rank(part: string): number {
-  const i = ORDER.findIndex((p) => (p.endsWith('.') ? part.startsWith(p) : part === p));
-  return i === -1 ? ORDER.length : i;
-}
-
-/** Names a hash part for people (issue #5): `args` → `args`, `state.licenses` → `state field licenses`, … */
-export function describePart(part: string): string {
-  if (part === 'definition') return 'node definition';
-  if (part === 'args') return 'args';
-  if (part === 'item') return 'for_each item';
-  if (part === 'items') return 'for_each items';
-  if (part === 'index') return 'for_each index';
-  if (part === 'model') return 'model';
-  if (part === 'cacheVersion') return 'runner cache version (an oe upgrade)';
-  if (part.startsWith('state.')) return `state field ${part.slice(6)}`;
-  if (part.startsWith('edge.')) return `edge input from ${part.slice(5)}`;
-  if (part.startsWith('file.')) return `file ${part.slice(5)}`;
-  return `input part ${part}`;
-}
-
-/**
- * Compares two sets of hash parts.
- * @returns the parts whose hashes differ, were added (only in `now`) or removed (only in `before`),
- *   in a fixed order (definition, args, state.*, edge.*, items, item, index, file.*, model, cacheVersion,
- *   others), names sorted within a group.
- */
-export function compareParts(now: { [p: string]: string }, before: { [p: string]: string }): PartChange[] {
-  const names = [...new Set([...Object.keys(now), ...Object.keys(before)])].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const out: PartChange[] = [];
-  for (const part of names) {
-    const a = now[part];
-    const b = before[part];
-    if (a === b) continue;
-    const change = b === undefined ? 'added' : a === undefined ? 'removed' : 'changed';
-    const d = describePart(part);
-    out.push({ part, change, text: change === 'changed' ? `${d} changed` : change === 'added' ? `${d} is new (not in the prior run's inputs)` : `${d} was removed` });
-  }
-  return out;
+  /** The node's definition in the prior run (to name its files by path). */
+  def?: NodeDef | undefined;
 }
 
 /**
  * Explains why `unit` (a node of run `runId`) was cached or executed.
  * @param unit the node's unit in this run (a NodeState, whose for_each `iterations` are compared with
- *   the prior node's by index); undefined when the log never mentions it.
+ *   the prior node's by content); undefined when the log never mentions it.
  * @param opts.cache the node's `cache` setting from the definition (false: always executes).
  * @param opts.resumedFrom the run's `resumedFrom`; null for a fresh run.
+ * @param opts.rerun true when the run's `--rerun` named the node.
+ * @param opts.def the node's definition in this run (to name its files by path).
  * @param prior the prior run's node; null when the prior log is missing.
  */
 export function explainWhy(
   runId: string,
   nodeId: string,
   unit: (UnitState & { iterations?: ReadonlyMap<number, UnitState> }) | undefined,
-  opts: { cache: boolean; resumedFrom: string | null },
+  opts: { cache: boolean; resumedFrom: string | null; rerun?: boolean; def?: NodeDef | undefined },
   prior: PriorNode | null,
 ): WhyReport {
+  const defs: PartDefs = { now: opts.def, before: prior?.def ?? opts.def };
   const priorIterations = (prior?.unit as { iterations?: ReadonlyMap<number, UnitState> } | undefined)?.iterations;
-  const iterations = unit?.iterations && opts.resumedFrom ? explainIterations(unit.iterations, priorIterations) : null;
+  const iterations = unit?.iterations && opts.resumedFrom ? explainIterations(unit.iterations, priorIterations, defs) : null;
   const base = { runId, nodeId, priorRunId: opts.resumedFrom, parts: [] as PartChange[], inputHash: unit?.inputHash ?? null, priorInputHash: prior?.unit?.inputHash ?? null, fromRunId: unit?.fromRunId ?? null, iterations };
   const r = (verdict: WhyVerdict, summary: string, parts: PartChange[] = []): WhyReport => ({ ...base, verdict, summary: summary + (verdict === 'cached' || verdict === 'not-run' ? '' : itemsSentence(iterations)), parts });
   if (unit?.status === 'cached') {
@@ -180,6 +155,7 @@ export function explainWhy(
   if (unit.status === 'skipped') return r('not-run', `${nodeId} was skipped, so it was neither cached nor executed.`);
   if (!opts.resumedFrom) return r('not-resumed', `run ${runId} is not a resume (no resumedFrom), so every node executed; there is no prior run to compare with.`);
   if (!opts.cache) return r('cache-false', `${nodeId} has cache: false, so it always executes and is never restored from the memo.`);
+  if (opts.rerun) return r('rerun', `${nodeId} executed because --rerun named it: it runs whatever the memo holds (its dependents follow their own input hashes).`);
   if (!prior) return r('prior-log-missing', `the prior run ${opts.resumedFrom} has no log in this workspace any more, so its inputs cannot be compared.`);
   const pu = prior.unit;
   if (!pu || pu.status === 'pending') {
@@ -189,7 +165,7 @@ export function explainWhy(
   const priorDone = pu.status === 'completed' || pu.status === 'cached';
   const sameHash = pu.inputHash !== undefined && pu.inputHash === unit.inputHash;
   const priorParts = pu.hashParts ?? prior.origin?.unit?.hashParts;
-  const parts = unit.hashParts && priorParts ? compareParts(unit.hashParts, priorParts) : [];
+  const parts = unit.hashParts && priorParts ? compareParts(unit.hashParts, priorParts, defs) : [];
   if (!priorDone) {
     const what = pu.status === 'failed' ? `failed there (${pu.error ? `${pu.error.name}: ${pu.error.message.split('\n')[0]}` : 'no error recorded'})` : pu.status === 'skipped' ? 'was skipped there' : 'was interrupted there (the prior run stopped while it ran)';
     const inputs = sameHash ? 'with the same inputs' : parts.length ? `and its inputs differ: ${parts.map((p) => p.text).join('; ')}` : 'and its input hash differs';

@@ -88,6 +88,8 @@ export interface RunOptions {
   replay?: string;
   /** The source of the definition on a resume: `file` (re-read) or `log` (recorded definition). */
   definitionSource?: 'file' | 'log';
+  /** On a resume: the nodes `--rerun` forced to execute whatever the memo held (issue #9 §6). */
+  rerun?: string[];
   /** Process id of the process executing the run, so `oe pause`/`oe cancel` can reach it. */
   pid?: number;
   /** Host name of the machine executing the run (a pid means nothing elsewhere). */

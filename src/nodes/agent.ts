@@ -1,5 +1,5 @@
 // `agent` nodes (SPEC §2.1, issues #4 §1, #15): one LLM conversation per attempt. Importing this
-// module does not load an SDK (the engine imports it for `files`/`model` of cached nodes too).
+// module does not load an SDK (the engine imports it for the `model` of cached nodes too).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentNode } from '../experience/types.js';
@@ -25,7 +25,6 @@ import type { NodeRunner } from './runner.js';
  */
 export const runner: NodeRunner<AgentNode> = {
   kind: 'agent',
-  files: (node) => (node.prompt_file ? [node.prompt_file] : []),
   model: (node, hashCtx) => node.model ?? hashCtx.llm.defaultModel,
   async run(node, input, ctx) {
     const template = node.prompt_file ? await readFile(resolve(ctx.experienceDir, node.prompt_file), 'utf8') : node.prompt;

@@ -91,7 +91,6 @@ function failure(node: CliAgentNode, o: Pick<ProcessOutcome, 'stdout' | 'stderrT
  */
 export const runner: NodeRunner<CliAgentNode> = {
   kind: 'cli-agent',
-  files: (node) => (node.prompt_file ? [node.prompt_file] : []),
   model: async (node, ctx) => `${node.provider} ${await cliVersion(node.provider, ctx)}; model ${node.model ?? '(the CLI default)'}`,
   async run(node, input, ctx) {
     const template = node.prompt_file ? await readFile(resolve(ctx.experienceDir, node.prompt_file), 'utf8') : node.prompt;

@@ -59,7 +59,6 @@ export async function parseDataset(text: string, format: DatasetNode['source']['
 /** Loads `source.uri` (relative to the experience directory) into the node's single `writes` field. */
 export const runner: NodeRunner<DatasetNode> = {
   kind: 'dataset',
-  files: (node) => [node.source.uri],
   async run(node, _input, ctx) {
     const text = await readFile(resolve(ctx.experienceDir, node.source.uri), { encoding: 'utf8', signal: ctx.signal });
     const rows = await parseDataset(text, node.source.format, node.source.uri);

@@ -6,7 +6,6 @@ import type { NodeRunner } from './runner.js';
 
 export const runner: NodeRunner<GateNode> = {
   kind: 'gate',
-  files: () => [],
   run() {
     return Promise.reject(new Error('a gate is decided by the engine (engine/gate-task.ts), not through its runner'));
   },

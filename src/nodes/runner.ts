@@ -79,9 +79,8 @@ export interface HashContext {
 }
 
 /**
- * One node kind. Implementations live in nodes/<kind>.ts and export `runner`.
- * - `files`: paths (relative to the experience dir) whose content is part of the input hash (§3.1);
- *   it may read files to find them (a tool's local imports).
+ * One node kind. Implementations live in nodes/<kind>.ts and export `runner`. (The files a node's
+ * input hash covers follow from its definition: engine/node-files.ts.)
  * - `model`: the model the node will call, part of the input hash; undefined for non-LLM kinds. It
  *   may be async: a cli-agent's part also names the CLI's `--version`, which it must run to learn.
  * - `run`: executes one attempt. Throwing (or rejecting) is a node failure recorded as
@@ -89,7 +88,6 @@ export interface HashContext {
  */
 export interface NodeRunner<N extends NodeDef = NodeDef> {
   kind: N['kind'];
-  files(node: N, experienceDir: string): string[] | Promise<string[]>;
   model?(node: N, ctx: HashContext): string | undefined | Promise<string | undefined>;
   run(node: N, input: NodeInput, ctx: NodeContext): Promise<NodeResult>;
 }

@@ -3,7 +3,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ToolNode } from '../experience/types.js';
-import { localModuleFiles } from './module-graph.js';
 import type { NodeRunner } from './runner.js';
 
 /** A tool module's default export could not be called. */
@@ -48,7 +47,6 @@ function toolFunction(file: string, impl: string): Promise<(i: unknown, c: unkno
  */
 export const runner: NodeRunner<ToolNode> = {
   kind: 'tool',
-  files: (node, experienceDir) => localModuleFiles(experienceDir, node.impl),
   async run(node, input, ctx) {
     const fn = await toolFunction(resolve(ctx.experienceDir, node.impl), node.impl);
     const { runId, nodeId, signal, log, experienceDir, args, iteration, attempt } = ctx;

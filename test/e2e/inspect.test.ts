@@ -82,7 +82,7 @@ describe('a failed run and its resume', () => {
 
   it('--why names the change: the edited tool file, the cached node, cache: false, a node the prior run never reached', async () => {
     const review = json(await oe(ws, 'inspect', resumed, '--why', 'review'));
-    expect(review).toMatchObject({ verdict: 'prior-not-completed', priorRunId: failed, parts: [{ part: 'file.tools/review.mjs', change: 'changed', text: 'file tools/review.mjs changed' }] });
+    expect(review).toMatchObject({ verdict: 'prior-not-completed', priorRunId: failed, parts: [{ part: 'file.impl', change: 'changed', text: 'file tools/review.mjs changed' }] });
     expect(review.summary).toContain('failed there');
     expect(json(await oe(ws, 'inspect', resumed, '--why', 'scan'))).toMatchObject({ verdict: 'cached', fromRunId: failed });
     expect(json(await oe(ws, 'inspect', resumed, '--why', 'decide')).verdict).toBe('cache-false');
@@ -115,7 +115,7 @@ describe('a failed run and its resume', () => {
   it('--node shows one node: hash and its parts, attempts, every error, inputs and output', async () => {
     const d = json(await oe(ws, 'inspect', failed, '--node', 'review'));
     expect(d.node).toMatchObject({ nodeId: 'review', kind: 'tool', status: 'failed' });
-    expect(Object.keys(d.hashParts)).toEqual(expect.arrayContaining(['definition', 'args', 'state.items', 'file.tools/review.mjs', 'cacheVersion']));
+    expect(Object.keys(d.hashParts)).toEqual(expect.arrayContaining(['definition', 'args', 'state.items', 'file.impl', 'cacheVersion']));
     expect(d.errors.some((e: any) => e.iteration === 1 && e.message.includes('over the limit'))).toBe(true);
     expect(d.inputs.reads.items[0]).toMatchObject({ nodeId: 'scan', value: [{ id: 'item0', size: 10 }, { id: 'item1', size: 20 }, { id: 'item2', size: 30 }] });
     expect(d.iterations.map((i: any) => i.status)).toEqual(['completed', 'failed', 'completed']);

@@ -41,7 +41,7 @@ describe('oe resume: dataset files', () => {
     const load = eventsOf(edited.events, 'node.started', 'load')[0]!;
     const loadBefore = eventsOf(run.events, 'node.started', 'load')[0]!;
     const parts = (e: Record<string, unknown>) => e.hashParts as Record<string, string>;
-    expect(Object.keys(parts(load)).filter((k) => parts(load)[k] !== parts(loadBefore)[k])).toEqual(['file.data/data.csv']);
+    expect(Object.keys(parts(load)).filter((k) => parts(load)[k] !== parts(loadBefore)[k])).toEqual(['file.source']);
     expect(edited.finalState.rows).toEqual([
       { city: 'Oslo', temp: '1' },
       { city: 'Rome', temp: '14' },

@@ -25,7 +25,7 @@ import { readLineage } from '../../src/log/lineage.js';
 import type { NodeInput } from '../../src/nodes/runner.js';
 import type { Json } from '../../src/util/canonical-json.js';
 import { systemClock } from '../../src/util/clock.js';
-import { uuidv7Source, type RunId } from '../../src/util/ids.js';
+import { uuidv7Source, type NodeId, type RunId } from '../../src/util/ids.js';
 
 /** A scripted tool: gets the input bundle and the attempt; returns a result or throws. */
 export type Script = (input: NodeInput, task: AttemptTask & { signal: AbortSignal }) => unknown;
@@ -58,11 +58,19 @@ export interface RunOpts {
   resume?: Run;
   /** Called with each event and the run's control (to pause or cancel at a given point). */
   onEvent?(e: OeEvent, control: RunControl): void;
+  /** The environment the nodes see (declared `env:`); default none. */
+  env?: Record<string, string | undefined>;
+  /** On a resume: where the definition came from (`log` lets recorded parts stand in for gone files). */
+  definitionSource?: 'file' | 'log';
+  /** On a resume: nodes to execute whatever the memo says (`--rerun`). */
+  rerun?: string[];
 }
 
 /** An experience under test: its workspace, its scripts, and a way to run it. */
 export interface Engine {
   workspace: string;
+  /** The experience directory (tool files live under it). */
+  dir: string;
   experience: Experience;
   /** Replaces a tool's script (its file changes with it, as an edit would). */
   script(node: string, s: Script): void;
@@ -138,6 +146,7 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
   };
   return {
     workspace,
+    dir,
     experience: experience!,
     script(node, s) {
       byNode.set(node, s);
@@ -148,7 +157,8 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
       const args = { ...(opts.resume?.state.args ?? {}), ...(opts.args ?? {}) };
       for (const [k, d] of Object.entries(experience!.inputs)) if (!(k in args) && d.default !== undefined) args[k] = d.default;
       const chain = opts.resume ? (await readLineage(workspace, opts.resume.runId)).logs.map((l) => l.events) : undefined;
-      const memo = chain ? buildMemo(chain) : undefined;
+      const built = chain ? buildMemo(chain) : undefined;
+      const memo = built && opts.rerun ? built.withRerun(opts.rerun as NodeId[]) : built;
       const control = new RunControl();
       const events: OeEvent[] = [];
       const first = calls.length;
@@ -159,7 +169,7 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
         experienceDir: dir,
         experience: { name: experience!.name, version: experience!.version, path: 'exp/experience.yaml', sha256: 'test' },
         definition: experience as unknown as Json,
-        options: { concurrency: opts.concurrency ?? experience!.runtime.concurrency, llm: 'anthropic' },
+        options: { concurrency: opts.concurrency ?? experience!.runtime.concurrency, llm: 'anthropic', ...(opts.definitionSource ? { definitionSource: opts.definitionSource } : {}) },
         llm: { provider: 'anthropic', defaultModel: 'test-model' },
         ...(opts.resume ? { resumedFrom: opts.resume.runId as RunId, memo, priorChildren: priorChildrenOf(chain!) } : {}),
         oeVersion: 'test',
@@ -168,6 +178,7 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
         control,
         executor,
         secrets: [],
+        env: opts.env ?? {},
         onEvent: (e, state) => {
           events.push(e);
           // The invariant (STYLE §4): the engine's state is the fold of its log so far, after every event.

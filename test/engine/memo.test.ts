@@ -14,15 +14,15 @@ describe('buildMemo', () => {
   it('keys every completed node by id and input hash, with the run that executed it', () => {
     const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('a', { inputHash: 'ha' }).completed('a', { inputHash: 'ha', durationMs: 40, output: { edge_output: 1 } });
     const memo = buildMemo([log.events]);
-    expect(memo.get(memoKey(id('a'), undefined, h('ha')))).toEqual({ output: { state_delta: {}, edge_output: 1 }, fromRunId: PRIOR, durationMs: 40 });
-    expect(memo.get(memoKey(id('a'), undefined, h('other')))).toBeUndefined();
+    expect(memo.hit(id('a'), 'node', h('ha'))).toEqual({ output: { state_delta: {}, edge_output: 1 }, fromRunId: PRIOR, durationMs: 40 });
+    expect(memo.hit(id('a'), 'node', h('other'))).toBeUndefined();
   });
 
   it('follows node.cached back to the run that really executed the node', () => {
     const log = new LogBuilder({ runId: PRIOR })
       .started(exp, { resumedFrom: ORIGIN })
       .push('node.cached', { nodeId: id('a'), inputHash: h('ha'), output: { state_delta: {}, edge_output: null }, fromRunId: ORIGIN, savedDurationMs: 900 });
-    expect(buildMemo([log.events]).get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 900 });
+    expect(buildMemo([log.events]).hit(id('a'), 'node', h('ha'))).toMatchObject({ fromRunId: ORIGIN, durationMs: 900 });
   });
 
   it('leaves out failed nodes', () => {
@@ -40,14 +40,14 @@ describe('buildMemo', () => {
       .failed('b', { index: 1 })
       .completed('b', { inputHash: 'hb' });
     const memo = buildMemo([log.events]);
-    expect(memo.has(memoKey(id('b'), 0, h('i0')))).toBe(true);
-    expect(memo.has(memoKey(id('b'), 1, h('i1')))).toBe(false);
-    expect(memo.has(memoKey(id('b'), undefined, h('hb')))).toBe(false);
+    expect(memo.hit(id('b'), 'item', h('i0'))).toBeDefined();
+    expect(memo.hit(id('b'), 'item', h('i1'))).toBeUndefined();
+    expect(memo.hit(id('b'), 'node', h('hb'))).toBeUndefined();
   });
 
   it('keeps the aggregate of a fan-out whose iterations all completed', () => {
     const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 0 }).completed('b', { inputHash: 'hb' });
-    expect(buildMemo([log.events]).has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
+    expect(buildMemo([log.events]).hit(id('b'), 'node', h('hb'))).toBeDefined();
   });
 
   it('#8: holds what every run of the resume chain completed, nearest first', () => {
@@ -57,16 +57,42 @@ describe('buildMemo', () => {
       .started(exp, { resumedFrom: ORIGIN })
       .push('node.cached', { nodeId: id('a'), inputHash: h('ha'), output: { state_delta: {}, edge_output: 'near' }, fromRunId: ORIGIN });
     const memo = buildMemo([prior.events, origin.events]);
-    expect(memo.get(memoKey(id('b'), undefined, h('hb')))).toMatchObject({ fromRunId: ORIGIN, durationMs: 70 });
+    expect(memo.hit(id('b'), 'node', h('hb'))).toMatchObject({ fromRunId: ORIGIN, durationMs: 70 });
     // The nearer log's entry wins for the same key.
-    expect(memo.get(memoKey(id('a'), undefined, h('ha')))).toMatchObject({ fromRunId: ORIGIN, output: { edge_output: 'near' } });
+    expect(memo.hit(id('a'), 'node', h('ha'))).toMatchObject({ fromRunId: ORIGIN, output: { edge_output: 'near' } });
   });
 
   it('#8: keeps an aggregate a farther run completed even when a nearer one failed an iteration', () => {
     const origin = new LogBuilder({ runId: ORIGIN }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 0, inputHash: 'i0' }).completed('b', { inputHash: 'hb' });
     const prior = new LogBuilder({ runId: PRIOR }).started(exp, { resumedFrom: ORIGIN }).nodeStarted('b', { inputHash: 'hb2' }).nodeStarted('b', { index: 0, inputHash: 'j0' }).failed('b', { index: 0 });
     const memo = buildMemo([prior.events, origin.events]);
-    expect(memo.has(memoKey(id('b'), undefined, h('hb')))).toBe(true);
-    expect(memo.has(memoKey(id('b'), 0, h('i0')))).toBe(true);
+    expect(memo.hit(id('b'), 'node', h('hb'))).toBeDefined();
+    expect(memo.hit(id('b'), 'item', h('i0'))).toBeDefined();
+  });
+
+  it('#9: keys a for_each item by its content: the same hash at another index is the same entry', () => {
+    const log = new LogBuilder({ runId: PRIOR }).started(exp).nodeStarted('b', { inputHash: 'hb' }).executes('b', { index: 3, inputHash: 'i0' }).completed('b', { inputHash: 'hb' });
+    const memo = buildMemo([log.events]);
+    expect(memo.get(memoKey(id('b'), 'item', h('i0')))).toBeDefined();
+    expect(memo.hit(id('b'), 'node', h('i0'))).toBeUndefined();
+  });
+
+  it('#9: --rerun hides a node\'s entries from hit() and keeps every other node\'s', () => {
+    const log = new LogBuilder({ runId: PRIOR }).started(exp).executes('a', { inputHash: 'ha' }).executes('b', { inputHash: 'hb' });
+    const memo = buildMemo([log.events]).withRerun([id('a')]);
+    expect(memo.hit(id('a'), 'node', h('ha'))).toBeUndefined();
+    expect(memo.get(memoKey(id('a'), 'node', h('ha')))).toBeDefined();
+    expect(memo.hit(id('b'), 'node', h('hb'))).toBeDefined();
+    expect([...memo.rerun]).toEqual(['a']);
+  });
+
+  it('#9: records the file and code parts of each node from the nearest log that has them', () => {
+    const far = { definition: 'd', 'file.impl': 'f-old', 'pkg.left-pad': '1.3.0 x', args: 'a' };
+    const near = { definition: 'd', 'file.impl': 'f-new', 'module.lib.mjs': 'm', 'files.data/x.json': 'x', 'env.API': 'e', index: 'i' };
+    const origin = new LogBuilder({ runId: ORIGIN }).started(exp).executes('a', { inputHash: 'ha', hashParts: far }).executes('b', { inputHash: 'hb', hashParts: far });
+    const prior = new LogBuilder({ runId: PRIOR }).started(exp, { resumedFrom: ORIGIN }).nodeStarted('b', { index: 0, inputHash: 'j0', hashParts: near }).failed('b', { index: 0 });
+    const memo = buildMemo([prior.events, origin.events]);
+    expect(memo.recorded(id('b'))).toEqual({ parts: { 'file.impl': 'f-new', 'module.lib.mjs': 'm', 'files.data/x.json': 'x' }, seesIndex: true });
+    expect(memo.recorded(id('a'))).toEqual({ parts: { 'file.impl': 'f-old', 'pkg.left-pad': '1.3.0 x' }, seesIndex: false });
   });
 });

@@ -115,7 +115,7 @@ describe('explainWhy', () => {
 });
 
 describe('explainWhy for a for_each node', () => {
-  it('compares items with the prior run\'s items of the same index', () => {
+  it('#9: compares items with the prior run\'s items of the same content', () => {
     const def = experience('f', [{ id: 'r' }], []);
     const before = new LogBuilder({ runId: PRIOR }).started(def).nodeStarted('r', { hashParts: P });
     before.executes('r', { index: 0, hashParts: { ...P, item: 'i0' } });
@@ -133,9 +133,33 @@ describe('explainWhy for a for_each node', () => {
       executed: 2,
       listed: [
         { index: 1, verdict: 'prior-not-completed', parts: [] },
-        { index: 2, verdict: 'not-in-prior', parts: [] },
+        { index: 2, verdict: 'new-item', parts: [] },
       ],
     });
     expect(w.summary).toContain('Items: 3, 1 restored from the memo, 2 executed; e.g. item 1: did not complete in the prior run.');
+  });
+
+  it('#9: an item that moved is compared with the prior item of its content, wherever it was', () => {
+    const def = experience('f', [{ id: 'r' }], []);
+    const before = new LogBuilder({ runId: PRIOR }).started(def).nodeStarted('r', { hashParts: P });
+    before.executes('r', { index: 0, hashParts: { ...P, item: 'i0' } }).completed('r');
+    const edited = { ...P, 'file.tools/report.mjs': 'f2' };
+    const now = new LogBuilder({ runId: NOW }).started(def, { resumedFrom: PRIOR }).nodeStarted('r', { hashParts: edited });
+    now.executes('r', { index: 0, hashParts: { ...edited, item: 'new' } });
+    now.executes('r', { index: 1, hashParts: { ...edited, item: 'i0' } }).completed('r');
+    const w = explainWhy(NOW, 'r', unit(now, 'r'), { cache: true, resumedFrom: PRIOR }, prior(before, 'r'));
+    expect(w.iterations!.listed).toEqual([
+      { index: 0, verdict: 'new-item', parts: [] },
+      { index: 1, verdict: 'inputs-changed', parts: [{ part: 'file.tools/report.mjs', change: 'changed', text: 'file tools/report.mjs changed' }] },
+    ]);
+    expect(w.summary).toContain('e.g. item 0: a new item (no item of the prior run has its content)');
+  });
+
+  it('#9: says a node executed because --rerun named it', () => {
+    const before = new LogBuilder({ runId: PRIOR }).started(DEF).executes('report', { hashParts: P });
+    const now = new LogBuilder({ runId: NOW }).started(DEF, { resumedFrom: PRIOR }).executes('report', { hashParts: P });
+    const w = explainWhy(NOW, 'report', unit(now, 'report'), { cache: true, resumedFrom: PRIOR, rerun: true }, prior(before, 'report'));
+    expect(w.verdict).toBe('rerun');
+    expect(w.summary).toContain('--rerun named it');
   });
 });

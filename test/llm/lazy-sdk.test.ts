@@ -40,12 +40,12 @@ describe.skipIf(!existsSync(join(DIST, 'nodes/agent.js')))('lazy SDK import', ()
     await fake.stop();
   });
 
-  it('importing the agent and skill runners and asking files()/model() does not load the SDK', () => {
+  it('importing the agent and skill runners and asking model() does not load the SDK', () => {
     const lines = sdkImports(`
       const a = await import(${mod('nodes/agent.js')});
       const s = await import(${mod('nodes/skill.js')});
-      a.runner.files({ prompt_file: 'p.md' }); a.runner.model({}, { llm: { defaultModel: 'm' } });
-      s.runner.files({ impl: 'SKILL.md' }); s.runner.model({}, { llm: { defaultModel: 'm' } });`);
+      a.runner.model({}, { llm: { defaultModel: 'm' } });
+      s.runner.model({}, { llm: { defaultModel: 'm' } });`);
     expect(lines).toEqual([]);
   });
 

@@ -76,7 +76,6 @@ describe('agent node: text output', () => {
     await runner.run(node, { _state: {}, _edge_inputs: {}, $item: { name: 'lodash' }, $index: 2 }, nodeContext(llm(), { experienceDir: dir, args: { repo: 'oe' } }));
     expect(fake.messageRequests[0]!.body.messages[0].content).toBe('Check lodash (#2) in oe.');
     expect(fake.messageRequests[0]!.body.temperature).toBe(0);
-    expect(runner.files(node)).toEqual(['p.md']);
   });
 
   it('rejects an unknown placeholder before any request', async () => {

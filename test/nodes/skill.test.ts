@@ -35,11 +35,23 @@ describe('skill node', () => {
     expect(out.usage).toMatchObject({ inputTokens: 100, outputTokens: 20, model: 'claude-sonnet-5-5' });
   });
 
-  it('names its SKILL.md for the input hash and its model', () => {
+  it('names its model for the input hash', () => {
     const hashCtx = { experienceDir: dir, llm: { provider: 'anthropic', defaultModel: 'claude-sonnet-5-5' } };
-    expect(runner.files(skillNode({ impl: 'skills/s/SKILL.md' }))).toEqual(['skills/s/SKILL.md']);
     expect(runner.model!(skillNode(), hashCtx)).toBe('claude-sonnet-5-5');
     expect(runner.model!(skillNode({ model: 'claude-haiku-4-5' }), hashCtx)).toBe('claude-haiku-4-5');
+  });
+
+  it('#9: under for_each, leaves $index out of the user message unless the SKILL.md mentions it', async () => {
+    const item = { ...input, $item: 'lodash', $index: 4 };
+    writeFileSync(join(dir, 'SKILL.md'), '---\nname: s\ndescription: d\n---\n\nReview the item.\n');
+    fake.enqueue(textReply('ok'));
+    await runner.run(skillNode(), item, ctx());
+    const { $index: _, ...unindexed } = item;
+    expect(fake.messageRequests[0]!.body.messages[0].content).toBe(canonicalJson(unindexed));
+    writeFileSync(join(dir, 'SKILL.md'), '---\nname: s\ndescription: d\n---\n\nReview the item; $index is its place in the list.\n');
+    fake.enqueue(textReply('ok'));
+    await runner.run(skillNode(), item, ctx());
+    expect(fake.messageRequests[1]!.body.messages[0].content).toBe(canonicalJson(item));
   });
 
   it('accepts a SKILL.md without front matter', async () => {
