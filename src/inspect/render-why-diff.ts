@@ -1,7 +1,7 @@
 // Text renderers for `oe inspect --why` and `oe diff` (pretty format). Pure.
 import type { RunDiff } from './diff.js';
 import { fmtCost, fmtDuration, fmtTokens } from './format.js';
-import { formatHunks } from './line-diff.js';
+import { formatHunks } from './hunks.js';
 import type { WhyReport } from './why.js';
 
 /** `--why` for people: the verdict sentence, then each differing part on its own line. */
