@@ -15,7 +15,7 @@ export const register: Register = (program, proc) => {
   ] as const) {
     program
       .command(name)
-      .argument('<runId>', 'the live run (a UUID)')
+      .argument('<runId>', 'the live run: a UUID, a unique prefix (≥ 4 hex digits), the short id oe prints, or latest')
       .option('--no-wait', 'return once the signal is sent, without waiting for the run to end')
       .description(what)
       .action(async (runId: string, flags: { wait: boolean }, cmd: Command) => control(name, runId, flags.wait, cmd, proc));
@@ -23,9 +23,10 @@ export const register: Register = (program, proc) => {
 };
 
 async function control(action: 'pause' | 'cancel', runIdArg: string, wait: boolean, cmd: Command, proc: CliProcess): Promise<void> {
-  const { parseRunId } = await import('../util/ids.js');
-  const runId = parseRunId(runIdArg);
+  const [{ parseRunRef }, { locateRun }] = await Promise.all([import('../inspect/run-ref.js'), import('../inspect/locate.js')]);
+  const ref = parseRunRef(runIdArg); // before anything touches the file system
   const { globals, output } = await startCommand(cmd, proc);
+  const runId = ref.kind === 'id' ? ref.runId : locateRun(globals.workspace, runIdArg, { cwd: globals.cwd }).runId;
   const { signalRun } = await import('./control-run.js');
   const result = await signalRun(globals.workspace, runId, action, wait ? WAIT_MS : 0);
   if (output.format === 'json') output.out.info(result, `${action} requested`);

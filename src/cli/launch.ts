@@ -35,6 +35,14 @@ export interface RunFlags {
   replay?: string;
   llmMaxRetries?: string;
   llmTimeout?: string;
+  /** Issue #14 §1: commander's negation of --no-progress (false when given). */
+  progress?: boolean;
+  /** `--tui`, OpenExpertise's name for the live view. */
+  tui?: boolean;
+  /** Issue #14 §2: print the final state in full at the end (pretty format). */
+  showState?: boolean;
+  /** Issue #14 §6: JSON lines on stdout (as --log-format json). */
+  json?: boolean;
 }
 
 /** Adds the flags every run-starting command takes (SPEC §4, §3.2; issue #4's LLM flags). */
@@ -46,7 +54,11 @@ export function addRunFlags(cmd: Command): Command {
     .option('--record <dir>', 'record every LLM request/response pair into <dir>')
     .option('--replay <dir>', 'answer LLM requests from recordings in <dir>, with no network')
     .option('--llm-max-retries <n>', 'retries of an LLM request after 429/5xx/timeouts (default 2)')
-    .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)');
+    .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)')
+    .option('--json', 'one JSON object per stdout line (the same as --log-format json)')
+    .option('--no-progress', 'no live view on a terminal: one line per finished node')
+    .option('--tui', 'the live view (OpenExpertise\'s flag; the default on a terminal)')
+    .option('--show-state', 'print the final state in full at the end');
 }
 
 /**

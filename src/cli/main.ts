@@ -16,7 +16,8 @@ function report(error: unknown, globals: Globals | undefined, proc: CliProcess):
     return error.exitCode === 0 ? 0 : 2;
   }
   const debug = globals?.level === 'debug' || globals?.level === 'trace';
-  const json = (globals?.format ?? (proc.isTTY ? 'pretty' : 'json')) === 'json';
+  // Issue #14 §6: stderr is for people whenever it is a terminal, whatever stdout is.
+  const json = (globals?.errFormat ?? (proc.errIsTTY ? 'pretty' : (globals?.format ?? (proc.isTTY ? 'pretty' : 'json')))) === 'json';
   const emit = (obj: Record<string, unknown>, text: string): void => {
     process.stderr.write(json ? JSON.stringify({ level: 50, time: Date.now(), ...obj, msg: text.split('\n')[0] }) + '\n' : `oe: ${text}\n`);
   };
@@ -55,6 +56,7 @@ await main({
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
   exitNow: (code) => process.exit(code),
   ...exitCodeCell(),
 });

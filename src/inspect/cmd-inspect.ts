@@ -26,6 +26,8 @@ export interface InspectOptions {
   node?: string;
   why?: string;
   html?: string;
+  /** With `latest`: the newest run of this experience. */
+  experience?: string;
 }
 
 /**
@@ -44,12 +46,12 @@ export function checkInspectOptions(o: InspectOptions): void {
 
 /**
  * Runs `oe inspect <rawRunId>`.
- * @throws {UsageError} for a non-UUID id (before any fs access) or bad options; {NotFoundError} for an
+ * @throws {UsageError} for text that is no run reference (before any fs access), an ambiguous one, or bad options; {NotFoundError} for an
  *   unknown run or node; {LogFormatError} for an empty or malformed log or a newer format.
  */
 export async function inspectCommand(rawRunId: string, o: InspectOptions, env: InspectEnv): Promise<void> {
   checkInspectOptions(o);
-  const { file } = locateRun(env.workspace, rawRunId);
+  const { file } = locateRun(env.workspace, rawRunId, { ...(o.experience !== undefined ? { experience: o.experience } : {}), cwd: env.cwd });
   if (o.events) return printEvents(file, o, env);
   // --node and --why read each iteration in full; everything else reads only the summary's fields.
   const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined });
