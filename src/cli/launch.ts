@@ -18,7 +18,6 @@ import { UsageError, ValidationError, type Problem } from '../util/errors.js';
 import { uuidv7Source, type RunId } from '../util/ids.js';
 import { selfIdentity } from '../util/process-identity.js';
 import { quote } from '../util/quote.js';
-import { printEvent, formatDuration } from './console.js';
 import { parsePositiveInt, type Globals } from './globals.js';
 import type { Output } from './output.js';
 import type { CliProcess } from './command.js';
@@ -202,6 +201,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   executor.setLlm(llm);
   tools.resize(maxToolAttempts(experience, concurrency));
   await (await import('./llm-warnings.js')).printLlmWarnings(output, experience, llm, req.source.file ? { file: req.source.file, label: workspacePath(g.cwd, req.source.file) } : undefined);
+  // Issue #14 §1: the renderer (json lines, pretty lines, or the live view), chosen before the claim.
+  const view = await (await import('./run-view.js')).createRunView(g, output, flags);
 
   const [{ executeRun }, { createHasher }, { RunControl }, { seedState }, { claimRun }] = await Promise.all([
     import('../engine/run.js'),
@@ -274,10 +275,11 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       control,
       executor,
       secrets,
-      onEvent: (e) => printEvent(output, e),
+      onEvent: (e, state) => view.onEvent(e, state),
       nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });
   } finally {
+    view.stop();
     stopSignals();
     claim.release();
     process.off('uncaughtException', onUncaught);
@@ -290,7 +292,16 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     output.err.error({ err: message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(result.internalError.stack ?? '', secrets) } : {}) }, `internal error: ${message} (this is a bug in oe; please report it)`);
   }
   proc.setExitCode(result.status === 'success' ? 0 : result.status === 'cancelled' ? 130 : 1);
-  printLastLine(g, output, result, req.resumed?.runId);
+  const { printRunEnd } = await import('./run-end.js');
+  printRunEnd(output, {
+    runId: result.runId,
+    status: result.status,
+    ...(req.resumed ? { resumedFrom: req.resumed.runId } : {}),
+    state: result.state,
+    log: workspacePath(g.cwd, result.logFile),
+    finalState: result.finalState,
+    showState: flags.showState === true,
+  });
   return result;
 }
 
@@ -344,29 +355,4 @@ function divertStdout(): () => void {
   return () => {
     process.stdout.write = original;
   };
-}
-
-/** The last stdout line: `run complete` / `resume complete` (SPEC §3.2 (7), issue #2 §8). */
-function printLastLine(g: Globals, output: Output, r: RunResult, resumedFrom: RunId | undefined): void {
-  const log = workspacePath(g.cwd, r.logFile);
-  if (output.format === 'json') {
-    const fields = { runId: r.runId, status: r.status, ...(resumedFrom ? { originalRunId: resumedFrom } : {}), finalState: r.finalState, log };
-    output.out.info(fields, resumedFrom ? 'resume complete' : 'run complete');
-    return;
-  }
-  const body = JSON.stringify(abbreviate(r.finalState), null, 2);
-  output.out.info(`final state:\n${body}`);
-  output.out.info(`log: ${log}${r.state.durationMs !== undefined ? ` (${formatDuration(r.state.durationMs)})` : ''}`);
-  output.out.info(`${resumedFrom ? 'resume' : 'run'} ${r.status}: ${r.runId}${resumedFrom ? ` (resumed from ${resumedFrom})` : ''}`);
-}
-
-/** Shortens a value for people: arrays past 5 items and strings past 200 characters are cut, saying how much. */
-export function abbreviate(v: Json, maxItems = 5, maxChars = 200): Json {
-  if (typeof v === 'string') return v.length > maxChars ? `${v.slice(0, maxChars)}… (${v.length} chars)` : v;
-  if (Array.isArray(v)) {
-    const head = v.slice(0, maxItems).map((x) => abbreviate(x, maxItems, maxChars));
-    return v.length > maxItems ? [...head, `… ${v.length - maxItems} more`] : head;
-  }
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, abbreviate(x, maxItems, maxChars)]));
-  return v;
 }

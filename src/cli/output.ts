@@ -26,12 +26,14 @@ const WARN = 40;
 const ERROR = 50;
 
 /**
- * One pretty line from a pino JSON record: the message, after `node[i]: ` when the record names a
- * node the message does not, and after `warning: ` / `error: ` for those levels unless the message
- * already says so (e.g. `file:3:4: warning: …`).
+ * One pretty stderr line from a pino JSON record: the message, after `node[i]: ` when the record
+ * names a node the message does not, and after `warning: ` / `error: ` for those levels unless the
+ * message already says so (e.g. `file:3:4: warning: …`). stdout lines are printed as their message
+ * alone (the event renderer paints them).
  */
-export function prettyRecord(rec: { level?: number; msg?: unknown; nodeId?: unknown; iteration?: unknown }, c: Colors): string {
+export function prettyRecord(rec: { level?: number; msg?: unknown; nodeId?: unknown; iteration?: unknown }, c: Colors, stream: 'out' | 'err' = 'err'): string {
   let msg = typeof rec.msg === 'string' ? rec.msg : '';
+  if (stream === 'out') return msg;
   if (typeof rec.nodeId === 'string' && !msg.includes(rec.nodeId)) msg = `${rec.nodeId}${typeof rec.iteration === 'number' ? `[${rec.iteration}]` : ''}: ${msg}`;
   const level = rec.level ?? 30;
   if (level >= ERROR) return /\berror\b/i.test(msg.split('\n')[0]!) ? c.red(msg) : `${c.red(c.bold('error:'))} ${msg}`;
@@ -40,10 +42,10 @@ export function prettyRecord(rec: { level?: number; msg?: unknown; nodeId?: unkn
 }
 
 /** A pino destination that prints each record as prettyRecord's line through `write`. */
-function lineDestination(write: (text: string) => void, c: Colors): { write(line: string): void } {
+function lineDestination(write: (text: string) => void, c: Colors, stream: 'out' | 'err'): { write(line: string): void } {
   return {
     write(line: string) {
-      write(`${prettyRecord(JSON.parse(line) as Parameters<typeof prettyRecord>[0], c)}\n`);
+      write(`${prettyRecord(JSON.parse(line) as Parameters<typeof prettyRecord>[0], c, stream)}\n`);
     },
   };
 }
@@ -69,7 +71,7 @@ export async function createOutput(g: Pick<Globals, 'format' | 'errFormat' | 'le
       return pino(opts, prettyPino({ destination: fd, sync: true, colorize: fd === 1 ? color.out : color.err, ignore: 'pid,hostname', hideObject: true, translateTime: 'HH:MM:ss.l' }));
     }
     const stream = fd === 1 ? process.stdout : process.stderr;
-    return pino(opts, lineDestination((t) => stream.write(t), fd === 1 ? paint.out : paint.err));
+    return pino(opts, lineDestination((t) => stream.write(t), fd === 1 ? paint.out : paint.err, fd === 1 ? 'out' : 'err'));
   };
   return { format: g.format, errFormat, out: logger(1, g.format), err: logger(2, errFormat), paint };
 }
