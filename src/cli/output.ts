@@ -41,6 +41,21 @@ export function prettyRecord(rec: { level?: number; msg?: unknown; nodeId?: unkn
   return msg;
 }
 
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A terminal that went away (SIGHUP after its window closed: EIO) or a reader that closed the pipe
+ * (EPIPE) leaves oe's lines nowhere to go; the run still ends and its log is whole. Without this
+ * listener the write error would be an uncaught exception, whose report writes again, and again.
+ */
+function ignoreGoneTerminal(stream: NodeJS.WriteStream): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on('error', () => {
+    // Nowhere left to report a failing stdout/stderr (see above).
+  });
+}
+
 /** A pino destination that prints each record as prettyRecord's line through `write`. */
 function lineDestination(write: (text: string) => void, c: Colors, stream: 'out' | 'err'): { write(line: string): void } {
   return {
@@ -71,6 +86,7 @@ export async function createOutput(g: Pick<Globals, 'format' | 'errFormat' | 'le
       return pino(opts, prettyPino({ destination: fd, sync: true, colorize: fd === 1 ? color.out : color.err, ignore: 'pid,hostname', hideObject: true, translateTime: 'HH:MM:ss.l' }));
     }
     const stream = fd === 1 ? process.stdout : process.stderr;
+    ignoreGoneTerminal(stream);
     return pino(opts, lineDestination((t) => stream.write(t), fd === 1 ? paint.out : paint.err, fd === 1 ? 'out' : 'err'));
   };
   return { format: g.format, errFormat, out: logger(1, g.format), err: logger(2, errFormat), paint };

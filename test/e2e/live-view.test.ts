@@ -2,7 +2,7 @@
 // nodes with elapsed time, a fan-out's done/total, a spinner, finished nodes above — and at the end —
 // the block gone, a summary with the next command; NO_COLOR; a narrow terminal; stderr for people
 // when only stdout is piped. tmux runs bin/oe in a pane of a chosen size; the test reads the screen.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OE_BIN, runLogs, runOe } from '../helpers/cli.js';
@@ -52,6 +52,15 @@ afterAll(() => {
   for (const p of panes) p.close();
   ws.remove();
 });
+/** Polls `get` until it returns a value (10 s at most). */
+async function waitForValue<T>(get: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = get();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}
 const exited = (s: string) => /\[exit \d+\]/.test(s);
 const unblock = () => writeFileSync(release, '');
 const reset = async () => {
@@ -121,6 +130,21 @@ describe.skipIf(!HAS_TMUX)('oe run on a terminal: the live view', () => {
     const end = await p.waitFor(exited);
     expect(end).toMatch(/^✔ each /m);
     expect(end).not.toMatch(/started|nodes done/);
+  });
+
+  it('ends the run cancelled, its log whole, when the terminal closes mid-run (a write error on a gone terminal is not a crash loop)', async () => {
+    await reset();
+    const before = runLogs(ws.root).length;
+    const p = pane('run exp');
+    await p.waitFor((s) => /slow\s+\d/.test(s));
+    p.close(); // SIGHUP to oe; its terminal is gone
+    const log = await waitForValue(() => {
+      const logs = runLogs(ws.root);
+      if (logs.length === before) return undefined;
+      const last = readFileSync(logs.at(-1)!, 'utf8').trim().split('\n').at(-1)!;
+      return JSON.parse(last).type === 'run.completed' ? (JSON.parse(last) as { status: string }) : undefined;
+    });
+    expect(log.status).toBe('cancelled');
   });
 
   it('keeps stderr for people when only stdout is piped (#14 §6)', async () => {
