@@ -6,6 +6,7 @@ import type { NodeState } from '../log/fold.js';
 import { streamLog } from '../log/reader.js';
 import { LogFormatError, UsageError } from '../util/errors.js';
 import { definitionGraph } from './definition.js';
+import { reportData } from './html-detail.js';
 import { writeHtmlReport } from './html-write.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { locateRun } from './locate.js';
@@ -53,8 +54,8 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   checkInspectOptions(o);
   const { file } = locateRun(env.workspace, rawRunId, { ...(o.experience !== undefined ? { experience: o.experience } : {}), cwd: env.cwd });
   if (o.events) return printEvents(file, o, env);
-  // --node and --why read each iteration in full; everything else reads only the summary's fields.
-  const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined });
+  // --node, --why and --html read each iteration in full; everything else reads only the summary's fields.
+  const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined && o.html === undefined });
   const pidAlive = isRunProcessAlive(run.state.options);
   // A torn last line is a crash's mark, worth a warning; in a live run it is a write in progress.
   if (!pidAlive || run.state.status !== 'running') run.warnings.forEach(warnWith(env));
@@ -65,7 +66,10 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   }
   const summary = summarize(run.state, { pidAlive, tornLastLine: run.warnings.length > 0 });
   if (o.html !== undefined) {
-    const path = writeHtmlReport(summary, o.html, env);
+    // Issue #14 §9: the panel compares a resumed node's hash parts with the prior run's, when its log is there.
+    const priorFile = run.state.resumedFrom ? logFile(env.workspace, run.state.resumedFrom) : undefined;
+    const prior = priorFile && existsSync(priorFile) ? (await loadRun(priorFile, warnWith(env))).state : null;
+    const path = writeHtmlReport(summary, reportData(run.state, summary, prior), o.html, env);
     env.info(`report written to ${path}`, { runId: summary.runId, html: path });
     return;
   }
