@@ -2,7 +2,7 @@
 // Loaded lazily by cli/inspect.ts. Read-only over `.openexpertise/runs/`.
 import { existsSync, statSync } from 'node:fs';
 import { EVENT_TYPES, type EventType } from '../log/events.js';
-import type { NodeState } from '../log/fold.js';
+import type { NodeState, RunState } from '../log/fold.js';
 import { streamLog } from '../log/reader.js';
 import { LogFormatError, UsageError } from '../util/errors.js';
 import { definitionGraph } from './definition.js';
@@ -18,6 +18,10 @@ import { renderWhyText } from './render-why-diff.js';
 import { warnWith, type InspectEnv } from './env.js';
 import { summarize } from './summary.js';
 import { explainWhy, type PriorNode } from './why.js';
+import { partHunks } from './why-values.js';
+import type { Hunk } from './hunks.js';
+
+const withHunks = (h: Hunk[] | undefined): { hunks?: Hunk[] } => (h && h.length ? { hunks: h } : {});
 
 /** Options of `oe inspect` after commander parsed them. */
 export interface InspectOptions {
@@ -101,10 +105,12 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
   const def = definitionGraph(s.definition).defs.get(nodeId);
   const unit = s.nodes.get(nodeId as NodeState['nodeId']);
   let prior: PriorNode | null = null;
+  let priorState: RunState | null = null;
   if (s.resumedFrom) {
     const priorFile = logFile(env.workspace, s.resumedFrom);
     if (existsSync(priorFile)) {
       const p = await loadRun(priorFile, warnWith(env), { compactIterations: false });
+      priorState = p.state;
       const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
       prior = { runId: s.resumedFrom, unit: pu, inDefinition: definitionGraph(p.state.definition).defs.has(nodeId) };
       if (pu?.status === 'cached' && !pu.hashParts && pu.fromRunId && pu.fromRunId !== s.resumedFrom) {
@@ -116,6 +122,8 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
       }
     }
   }
-  const w = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null }, prior);
+  const why = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null }, prior);
+  // Issue #14 §10: how each part whose values both logs hold changed, as hunks.
+  const w = priorState ? { ...why, parts: why.parts.map((p) => ({ ...p, ...withHunks(partHunks(p.part, nodeId, s, priorState)) })) } : why;
   return print(env, w, () => renderWhyText(w));
 }

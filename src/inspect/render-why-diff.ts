@@ -9,7 +9,10 @@ export function renderWhyText(w: WhyReport): string {
   const out = [`${w.nodeId} in run ${w.runId}${w.priorRunId ? ` (resumed from ${w.priorRunId})` : ''}`, w.summary];
   if (w.parts.length) {
     out.push('differing input parts:');
-    for (const p of w.parts) out.push(`  - ${p.text}  [${p.part}]`);
+    for (const p of w.parts) {
+      out.push(`  - ${p.text}  [${p.part}]`);
+      if (p.hunks) out.push(formatHunks(p.hunks).replace(/^/gm, '      '));
+    }
   }
   if (w.iterations?.listed.length) {
     out.push(`items executed (first ${w.iterations.listed.length} of ${w.iterations.executed}):`);

@@ -2,6 +2,7 @@
 // executed, by comparing the xxh64 of each input-hash part (node.started.hashParts, SPEC §3.1) with
 // the same node's in the prior run. Pure: the caller loads the logs.
 import type { UnitState } from '../log/fold.js';
+import type { Hunk } from './hunks.js';
 
 /** How one hash part compares with the prior run. */
 export interface PartChange {
@@ -10,6 +11,8 @@ export interface PartChange {
   change: 'changed' | 'added' | 'removed';
   /** The part named for people, e.g. `file tools/x.mjs changed`. */
   text: string;
+  /** `--why` (issue #14 §10): how the value changed, when both logs hold it (why-values.ts). */
+  hunks?: Hunk[];
 }
 
 /** The verdict of --why (docs/inspect.md). */
