@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runOe, tempDir } from '../helpers/cli.js';
+import { expectCliRefusal } from '../corpus/harness.js';
 import { experience, LogBuilder } from '../helpers/log-builder.js';
 import { goldenLogs, IDS, runIdAt } from '../fixtures/logs/scenarios.js';
 
@@ -28,50 +29,35 @@ const inspected = async (ref: string, cwd = ws, ...more: string[]) => {
 };
 
 describe('run-id shortcuts (#14 §4)', () => {
-  it('takes the short id oe prints (the last 8 digits), with or without its ellipsis', async () => {
+  it('takes the short id oe prints, a unique prefix, and latest (of the workspace or of --experience)', async () => {
     expect(await inspected(IDS.failure.slice(-8))).toBe(IDS.failure);
     expect(await inspected(`…${IDS.resumed.slice(-8)}`)).toBe(IDS.resumed);
-  });
-
-  it('takes a unique prefix, like git', async () => {
     // 10:00 and 10:30 differ in the 9th hex digit of the timestamp.
-    const prefix = IDS.failure.slice(0, 11);
-    expect(await inspected(prefix)).toBe(IDS.failure);
-  });
-
-  it('takes latest: the newest run of the workspace, or of --experience', async () => {
+    expect(await inspected(IDS.failure.slice(0, 11))).toBe(IDS.failure);
     expect(await inspected('latest')).toBe(OTHER);
     expect(await inspected('latest', ws, '--experience', 'experiences/release-gates')).toBe(IDS.paused);
   });
 
   it('lists the candidates of an ambiguous prefix and exits 2, for every command taking a run id', async () => {
     const prefix = IDS.success.slice(0, 6);
+    const message = `run id prefix "${prefix}" is ambiguous: 5 runs match`;
     for (const argv of [['inspect', prefix], ['resume', prefix], ['diff', prefix, IDS.success], ['pause', prefix], ['cancel', prefix]]) {
-      const r = await runOe(['--log-format', 'pretty', ...argv], { cwd: ws });
-      expect(r.code, argv.join(' ')).toBe(2);
-      expect(r.stderr).toContain(`oe: run id prefix "${prefix}" is ambiguous: 5 runs match`);
-      for (const id of Object.values(IDS)) expect(r.stderr).toContain(id);
+      await expectCliRefusal(argv, ws, 2, new RegExp(`${message}[^]*${Object.values(IDS).reverse().join('[^]*')}`));
     }
-    // In JSON, the candidates are the error's `detail` lines.
+    // Through bin/oe: for people, the list under the message; in JSON, the error's `detail` lines.
+    const pretty = await runOe(['--log-format', 'pretty', 'inspect', prefix], { cwd: ws });
+    expect(pretty.code).toBe(2);
+    expect(pretty.stderr).toContain(`oe: ${message}`);
     const r = await runOe(['inspect', prefix], { cwd: ws });
     const err = JSON.parse(r.stderr) as { msg: string; detail: string[] };
     expect(err.msg).toContain('is ambiguous');
     expect(err.detail.map((l) => l.trim().split(/\s+/)[0])).toEqual(Object.values(IDS).reverse());
   });
 
-  it('says no run matches a well-formed prefix that names none (exit 1), and refuses anything else before touching the disk (exit 2)', async () => {
-    const none = await runOe(['--log-format', 'pretty', 'inspect', 'ffff'], { cwd: ws });
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain('no run matches run id prefix "ffff" in');
-    const bad = await runOe(['--log-format', 'pretty', 'resume', '../runs/x'], { cwd: ws });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('not a run id: "../runs/x"');
-  });
-
-  it('resolves the shortcut before pause reports the run is not live', async () => {
-    const r = await runOe(['pause', IDS.success.slice(-8)], { cwd: ws });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`run ${IDS.success} is not live`);
+  it('says no run matches a well-formed prefix that names none (exit 1), refuses anything else before touching the disk (exit 2), and resolves before pause checks liveness', async () => {
+    await expectCliRefusal(['inspect', 'ffff'], ws, 1, 'no run matches run id prefix "ffff" in');
+    await expectCliRefusal(['resume', '../runs/x'], ws, 2, 'not a run id: "../runs/x"');
+    await expectCliRefusal(['pause', IDS.success.slice(-8)], ws, 1, `run ${IDS.success} is not live`);
   });
 });
 
