@@ -11,6 +11,8 @@ export interface CliProcess {
   env: NodeJS.ProcessEnv;
   /** True when stdout is a terminal. */
   isTTY: boolean;
+  /** True when stderr is a terminal (default false). */
+  errIsTTY?: boolean;
   /** The exit code the command chose (default 0). */
   exitCode(): number;
   /** A command that finished without throwing but must not exit 0 (a failed run) sets its code here. */

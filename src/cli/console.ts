@@ -1,6 +1,7 @@
 // Prints a run's events as they happen (SPEC §4): in json format one pino line per event
 // (`msg` = event type, plus the event's fields); in pretty format one readable line per node.
 // A renderer over events — never a second formatter inside the log writer (STYLE §3.10).
+import type { Colors } from 'picocolors/types.js';
 import type { OeEvent } from '../log/events.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Output } from './output.js';
@@ -19,7 +20,7 @@ const label = (e: { nodeId: string; iteration?: { index: number } }): string => 
 export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'error'; text: string } {
   switch (e.type) {
     case 'run.started':
-      return { level: 'info', text: `▶ ${e.resumedFrom ? 'resume' : 'run'} ${e.runId} — ${e.experience.name}@${e.experience.version}${e.resumedFrom ? ` (memo: run ${e.resumedFrom})` : ''}` };
+      return { level: 'info', text: `▶ ${e.resumedFrom ? 'resume' : 'run'} ${e.runId} — ${e.experience.name}@${e.experience.version}${e.resumedFrom ? ` (memo: run ${shortRunId(e.resumedFrom)})` : ''}` };
     case 'node.started':
       return { level: 'debug', text: `… ${label(e)} started (attempt ${e.attempt}, input ${e.inputHash})` };
     case 'node.completed': {
@@ -55,12 +56,47 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
   }
 }
 
-/** Prints one event on stdout in the output's format. */
+/**
+ * The short id oe prints for a run (issue #14 §4): its last 8 hex digits, the random end of a
+ * UUIDv7 (runs started within the same minute share their first 8). `oe inspect 1a2b3c4d` finds it.
+ */
+export function shortRunId(id: string): string {
+  return id.slice(-8);
+}
+
+/** Colours a pretty line by its first glyph: ✔ green, ↺ cyan, ✖ red, ↻ ⏸ yellow, ⤼ grey, ▶ bold. */
+export function paintLine(text: string, c: Colors): string {
+  const glyph = text[0];
+  const rest = text.slice(1);
+  switch (glyph) {
+    case '✔':
+      return c.green(glyph) + rest;
+    case '↺':
+      return c.cyan(glyph) + c.dim(rest);
+    case '✖':
+      return c.red(glyph) + rest;
+    case '↻':
+    case '⏸':
+      return c.yellow(glyph + rest);
+    case '⤼':
+      return c.gray(glyph + rest);
+    case '▶':
+      return c.bold(text);
+    default:
+      return text;
+  }
+}
+
+/**
+ * Prints one event on stdout in the output's format. In pretty format run.completed is left to the
+ * summary printed after the run (run-end.ts), which knows the log path and what to do next.
+ */
 export function printEvent(output: Output, e: OeEvent): void {
   if (output.format === 'json') {
     output.out.info(e, e.type);
     return;
   }
+  if (e.type === 'run.completed') return;
   const { level, text } = prettyLine(e);
-  output.out[level](text);
+  output.out[level](paintLine(text, output.paint.out));
 }

@@ -21,7 +21,7 @@ interface ControlFlags {
 export const register: Register = (program, proc) => {
   program
     .command('pause')
-    .argument('<runId>', 'the live run')
+    .argument('<runId>', 'the live run: a UUID, a unique prefix (≥ 4 hex digits), the short id oe prints, or latest')
     .description('stop a live run at the next node boundary (status paused, exit 3; oe resume continues it)')
     .option('--wait', 'return when the run has paused (run.paused is in its log)')
     .option('--timeout <s>', `with --wait: give up after this many seconds, exit 1 (default ${DEFAULT_TIMEOUT_S})`)
@@ -30,7 +30,7 @@ export const register: Register = (program, proc) => {
     .action(async (runId: string, flags: ControlFlags, cmd: Command) => control(flags.force ? 'cancel' : 'pause', runId, flags, cmd, proc));
   program
     .command('cancel')
-    .argument('<runId>', 'the live run')
+    .argument('<runId>', 'the live run: a UUID, a unique prefix (≥ 4 hex digits), the short id oe prints, or latest')
     .description('stop a live run now, aborting running nodes (status cancelled); waits for its end')
     .option('--timeout <s>', `give up waiting after this many seconds, exit 1 (default ${DEFAULT_TIMEOUT_S})`)
     .option('--json', 'print the result as one JSON object')
@@ -38,10 +38,11 @@ export const register: Register = (program, proc) => {
 };
 
 async function control(action: 'pause' | 'cancel', runIdArg: string, flags: ControlFlags, cmd: Command, proc: CliProcess): Promise<void> {
-  const { parseRunId } = await import('../util/ids.js');
-  const runId = parseRunId(runIdArg);
+  const [{ parseRunRef }, { locateRun }] = await Promise.all([import('../inspect/run-ref.js'), import('../inspect/locate.js')]);
+  const ref = parseRunRef(runIdArg); // before anything touches the file system
   const timeoutS = parsePositiveInt('--timeout', flags.timeout) ?? DEFAULT_TIMEOUT_S;
   const { globals, output } = await startCommand(cmd, proc);
+  const runId = ref.kind === 'id' ? ref.runId : locateRun(globals.workspace, runIdArg, { cwd: globals.cwd }).runId;
   const { signalRun } = await import('./control-run.js');
   const r = await signalRun(globals.workspace, runId, action, flags.wait ? timeoutS * 1000 : undefined);
   if (flags.json || output.format === 'json') {

@@ -9,12 +9,13 @@ export const register: Register = (program, proc) => {
   program
     .command('diff')
     .description('compare two runs node by node: status, input-hash parts, outputs (a line diff), durations, tokens')
-    .argument('<runA>', 'the earlier run id')
-    .argument('<runB>', 'the later run id')
+    .argument('<runA>', 'the earlier run: a UUID, a unique prefix, the short id oe prints, or latest')
+    .argument('<runB>', 'the later run: a UUID, a unique prefix, the short id oe prints, or latest')
+    .option('--experience <path>', 'with latest: the newest run of this experience')
     .option('--json', 'print the comparison as one JSON object (docs/inspect.md)')
-    .action(async (runA: string, runB: string, opts: { json?: boolean }, cmd) => {
+    .action(async (runA: string, runB: string, opts: { json?: boolean; experience?: string }, cmd) => {
       const { globals, output } = await startCommand(cmd, proc);
       const { diffCommand } = await import('../inspect/cmd-diff.js');
-      await diffCommand(runA, runB, await inspectEnv(globals, output, opts));
+      await diffCommand(runA, runB, await inspectEnv(globals, output, opts), opts.experience);
     });
 };

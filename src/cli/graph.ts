@@ -17,11 +17,12 @@ export const register: Register = (program: Command, proc: CliProcess) => {
     .option('--html', 'write a self-contained HTML page instead of Mermaid text')
     .option('-o, --output <file>', 'write to <file> instead of stdout')
     .option('--direction <dir>', 'TD (top-down) or LR (left to right)', 'TD')
-    .action(async (path: string, opts: { html?: boolean; output?: string; direction: string }, cmd: Command) => {
+    .option('--json', 'print one JSON object: {name, version, format, nodes, text} (or, with -o, what was written)')
+    .action(async (path: string, opts: { html?: boolean; output?: string; direction: string; json?: boolean }, cmd: Command) => {
       const direction = opts.direction.toUpperCase();
       if (direction !== 'TD' && direction !== 'LR') throw new UsageError(`--direction must be TD or LR, not ${JSON.stringify(opts.direction)}`);
       const { globals, output } = await startCommand(cmd, proc);
       const { graphCommand } = await import('../inspect/cmd-graph.js');
-      await graphCommand(path, { html: opts.html === true, direction, ...(opts.output !== undefined ? { output: opts.output } : {}) }, { cwd: globals.cwd, output, writeStdout });
+      await graphCommand(path, { html: opts.html === true, json: opts.json === true, direction, ...(opts.output !== undefined ? { output: opts.output } : {}) }, { cwd: globals.cwd, output, writeStdout });
     });
 };

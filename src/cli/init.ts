@@ -145,6 +145,7 @@ export const register: Register = (program, proc) => {
   program
     .command('init <dir>')
     .description('scaffold an experience in a new or empty directory: experience.yaml, tools/hello.mjs, README.md')
+    .option('--json', 'print the result as one JSON object: {dir, files}')
     .action(async (dir: string, _opts: unknown, cmd: Command) => {
       const { output } = await startCommand(cmd, proc);
       const result = await initExperience(resolve(proc.cwd, dir), dir);

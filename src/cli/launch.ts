@@ -18,7 +18,6 @@ import { UsageError, ValidationError, type Problem } from '../util/errors.js';
 import { uuidv7Source, type RunId } from '../util/ids.js';
 import { selfIdentity } from '../util/process-identity.js';
 import { quote } from '../util/quote.js';
-import { printEvent, formatDuration } from './console.js';
 import { parsePositiveInt, type Globals } from './globals.js';
 import type { Output } from './output.js';
 import type { CliProcess } from './command.js';
@@ -37,6 +36,14 @@ export interface RunFlags {
   llmTimeout?: string;
   approve?: string[];
   reject?: string[];
+  /** Issue #14 §1: commander's negation of --no-progress (false when given). */
+  progress?: boolean;
+  /** `--tui`, OpenExpertise's name for the live view. */
+  tui?: boolean;
+  /** Issue #14 §2: print the final state in full at the end (pretty format). */
+  showState?: boolean;
+  /** Issue #14 §6: JSON lines on stdout (as --log-format json). */
+  json?: boolean;
 }
 
 /** Adds the flags every run-starting command takes (SPEC §4, §3.2; issue #4's LLM flags). */
@@ -50,7 +57,11 @@ export function addRunFlags(cmd: Command): Command {
     .option('--llm-max-retries <n>', 'retries of an LLM request after 429/5xx/timeouts (default 2)')
     .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)')
     .option('--approve <gate>', 'give the gate the verdict approve (repeatable; same as --args \'{"<gate>": "approve"}\')', collect, [])
-    .option('--reject <gate>', 'give the gate the verdict reject (repeatable)', collect, []);
+    .option('--reject <gate>', 'give the gate the verdict reject (repeatable)', collect, [])
+    .option('--json', 'one JSON object per stdout line (the same as --log-format json)')
+    .option('--no-progress', 'no live view on a terminal: one line per finished node')
+    .option('--tui', 'the live view (OpenExpertise\'s flag; the default on a terminal)')
+    .option('--show-state', 'print the final state in full at the end');
 }
 
 /** commander's collector for a repeatable option. */
@@ -203,6 +214,8 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   executor.setLlm(llm);
   tools.resize(maxToolAttempts(experience, concurrency));
   await (await import('./llm-warnings.js')).printLlmWarnings(output, experience, llm, req.source.file ? { file: req.source.file, label: workspacePath(g.cwd, req.source.file) } : undefined);
+  // Issue #14 §1: the renderer (json lines, pretty lines, or the live view), chosen before the claim.
+  const view = await (await import('./run-view.js')).createRunView(g, output, flags);
 
   const [{ executeRun }, { createHasher }, { RunControl }, { seedState }, { claimRun }] = await Promise.all([
     import('../engine/run.js'),
@@ -280,10 +293,11 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
       ...(askGate ? { askGate } : {}),
       secrets,
       env: g.env,
-      onEvent: (e) => printEvent(output, e),
+      onEvent: (e, state) => view.onEvent(e, state),
       nodeLogger: (nodeId, iteration) => redactingLogger(output.err.child(iteration === undefined ? { nodeId } : { nodeId, iteration }), secrets),
     });
   } finally {
+    view.stop();
     stopSignals();
     claim.release();
     process.off('uncaughtException', onUncaught);
@@ -296,7 +310,16 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     output.err.error({ err: message, ...(g.level === 'debug' || g.level === 'trace' ? { stack: redactText(result.internalError.stack ?? '', secrets) } : {}) }, `internal error: ${message} (this is a bug in oe; please report it)`);
   }
   proc.setExitCode(EXIT_CODES[result.status]);
-  printLastLine(g, output, result, req.resumed?.runId);
+  const { printRunEnd } = await import('./run-end.js');
+  printRunEnd(output, {
+    runId: result.runId,
+    status: result.status,
+    ...(req.resumed ? { resumedFrom: req.resumed.runId } : {}),
+    state: result.state,
+    log: workspacePath(g.cwd, result.logFile),
+    finalState: result.finalState,
+    showState: flags.showState === true,
+  });
   return result;
 }
 
@@ -372,29 +395,4 @@ function divertStdout(): () => void {
   return () => {
     process.stdout.write = original;
   };
-}
-
-/** The last stdout line: `run complete` / `resume complete` (SPEC §3.2 (7), issue #2 §8). */
-function printLastLine(g: Globals, output: Output, r: RunResult, resumedFrom: RunId | undefined): void {
-  const log = workspacePath(g.cwd, r.logFile);
-  if (output.format === 'json') {
-    const fields = { runId: r.runId, status: r.status, ...(resumedFrom ? { originalRunId: resumedFrom } : {}), finalState: r.finalState, log };
-    output.out.info(fields, resumedFrom ? 'resume complete' : 'run complete');
-    return;
-  }
-  const body = JSON.stringify(abbreviate(r.finalState), null, 2);
-  output.out.info(`final state:\n${body}`);
-  output.out.info(`log: ${log}${r.state.durationMs !== undefined ? ` (${formatDuration(r.state.durationMs)})` : ''}`);
-  output.out.info(`${resumedFrom ? 'resume' : 'run'} ${r.status}: ${r.runId}${resumedFrom ? ` (resumed from ${resumedFrom})` : ''}`);
-}
-
-/** Shortens a value for people: arrays past 5 items and strings past 200 characters are cut, saying how much. */
-export function abbreviate(v: Json, maxItems = 5, maxChars = 200): Json {
-  if (typeof v === 'string') return v.length > maxChars ? `${v.slice(0, maxChars)}… (${v.length} chars)` : v;
-  if (Array.isArray(v)) {
-    const head = v.slice(0, maxItems).map((x) => abbreviate(x, maxItems, maxChars));
-    return v.length > maxItems ? [...head, `… ${v.length - maxItems} more`] : head;
-  }
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, abbreviate(x, maxItems, maxChars)]));
-  return v;
 }

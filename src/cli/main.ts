@@ -16,9 +16,12 @@ function report(error: unknown, globals: Globals | undefined, proc: CliProcess):
     return error.exitCode === 0 ? 0 : 2;
   }
   const debug = globals?.level === 'debug' || globals?.level === 'trace';
-  const json = (globals?.format ?? (proc.isTTY ? 'pretty' : 'json')) === 'json';
+  // Issue #14 §6: stderr is for people whenever it is a terminal, whatever stdout is.
+  const json = (globals?.errFormat ?? (proc.errIsTTY ? 'pretty' : (globals?.format ?? (proc.isTTY ? 'pretty' : 'json')))) === 'json';
   const emit = (obj: Record<string, unknown>, text: string): void => {
-    process.stderr.write(json ? JSON.stringify({ level: 50, time: Date.now(), ...obj, msg: text.split('\n')[0] }) + '\n' : `oe: ${text}\n`);
+    // In JSON, a message's further lines (the candidates of an ambiguous run id, …) go in `detail`.
+    const [first, ...rest] = text.split('\n');
+    process.stderr.write(json ? JSON.stringify({ level: 50, time: Date.now(), ...obj, msg: first, ...(rest.length && !('problems' in obj) ? { detail: rest } : {}) }) + '\n' : `oe: ${text}\n`);
   };
   if (error instanceof ValidationError) {
     emit({ err: 'ValidationError', problems: error.problems.map(formatProblem) }, `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found:\n${error.problems.map(formatProblem).join('\n')}`);
@@ -55,6 +58,7 @@ await main({
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
   exitNow: (code) => process.exit(code),
   ...exitCodeCell(),
 });

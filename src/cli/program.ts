@@ -12,6 +12,9 @@ import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
 import { register as registerSchema } from './schema.js';
 import { register as registerValidate } from './validate.js';
+import { commandHelp, rootHelp } from './help.js';
+import { register as registerCompletion } from './completion.js';
+import { register as registerDoctor } from './doctor.js';
 import { OE_VERSION } from './version.js';
 
 /**
@@ -24,8 +27,14 @@ export function buildProgram(proc: CliProcess): Command {
     .version(OE_VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerDoctor, registerCompletion]) {
     register(program, proc);
+  }
+  // Issue #14 §7: examples, exit codes and the environment after the options.
+  program.addHelpText('after', rootHelp());
+  for (const cmd of program.commands) {
+    const text = commandHelp(cmd.name());
+    if (text) cmd.addHelpText('after', text);
   }
   return program;
 }

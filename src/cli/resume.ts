@@ -16,15 +16,18 @@ export const register: Register = (program, proc) => {
   addRunFlags(
     program
       .command('resume')
-      .argument('<runId>', 'the run whose log serves as the memo (a UUID)')
+      .argument('<runId>', 'the run whose log serves as the memo: a UUID, a unique prefix (≥ 4 hex digits), the short id oe prints, or latest')
       .description('run again, restoring every node whose input hash matches a completed node of the prior run')
-      .option('--experience <path>', 'experience to run (default: the recorded path if it still exists, else the recorded definition)')
+      .option('--experience <path>', 'experience to run (default: the recorded path if it still exists, else the recorded definition); with latest, its newest run')
       .option('--no-reload', 'use the definition recorded in the prior log, not the file')
       .option('--rerun <nodes>', 'execute these nodes (comma-separated ids) whatever the memo holds; their dependents follow their own input hashes'),
   ).action(async (runIdArg: string, flags: ResumeFlags, cmd) => {
-    const { parseRunId } = await import('../util/ids.js');
-    const runId = parseRunId(runIdArg); // SPEC §3.2 (1): before anything touches the file system
+    const [{ parseRunRef }, { locateRun }] = await Promise.all([import('../inspect/run-ref.js'), import('../inspect/locate.js')]);
+    const ref = parseRunRef(runIdArg); // SPEC §3.2 (1): before anything touches the file system
     const { globals, output } = await startCommand(cmd, proc);
+    // A full id goes straight to prepareResume (which says when its log is missing); a shortcut is
+    // resolved against the runs directory (issue #14 §4).
+    const runId = ref.kind === 'id' ? ref.runId : locateRun(globals.workspace, runIdArg, { ...(flags.experience !== undefined ? { experience: flags.experience } : {}), cwd: globals.cwd }).runId;
     const { launchRun, parseArgsFlag, withRunExecutor } = await import('./launch.js');
     const given = parseArgsFlag(flags.args);
     await withRunExecutor(output, async (executor) => {

@@ -9,6 +9,7 @@ export const register: Register = (program: Command, _proc: CliProcess) => {
   program
     .command('schema')
     .description('print the JSON Schema of experience.yaml (for editors and yaml-language-server)')
+    .option('--json', 'accepted for symmetry: the schema is JSON already')
     .action(async () => {
       const { experienceJsonSchema } = await import('../experience/schema.js');
       await writeStdout(`${JSON.stringify(experienceJsonSchema(), null, 2)}\n`);

@@ -10,16 +10,21 @@ export const register: Register = (program: Command, proc: CliProcess) => {
     .command('validate')
     .description('check an experience: YAML syntax, schema, ids, edges, cycles, state fields, files, `when` and templates')
     .argument('[path]', 'experience directory or experience.yaml', '.')
-    .action(async (path: string, _opts: unknown, cmd: Command) => {
+    .option('--json', 'print the result as one JSON object on stdout: {valid, name, version, nodes, file} or {valid: false, problems}')
+    .action(async (path: string, opts: { json?: boolean }, cmd: Command) => {
       const { globals, output } = await startCommand(cmd, proc);
-      const { loadExperience } = await import('../experience/load.js');
-      const loaded = await loadExperience(path, globals.cwd);
+      const [{ loadExperience }, { ValidationError, formatProblem }] = await Promise.all([import('../experience/load.js'), import('../util/errors.js')]);
+      const loaded = await loadExperience(path, globals.cwd).catch((e: unknown) => {
+        // --json: the problems on stdout too, for scripts; stderr and the exit code 2 as ever.
+        if (opts.json && e instanceof ValidationError) output.out.info({ valid: false, problems: e.problems.map((p) => ({ ...p, text: formatProblem(p) })) }, 'invalid');
+        throw e;
+      });
       const { name, version } = loaded.experience;
       const nodes = loaded.experience.graph.nodes.length;
       const file = relative(globals.cwd, loaded.file) || loaded.file;
       const [{ llmSettings }, { printLlmWarnings }] = await Promise.all([import('./launch.js'), import('./llm-warnings.js')]);
       await printLlmWarnings(output, loaded.experience, await llmSettings({}, globals), { file: loaded.file, label: file });
-      if (output.format === 'json') output.out.info({ name, version, nodes, file }, 'valid');
+      if (output.format === 'json') output.out.info({ valid: true, name, version, nodes, file }, 'valid');
       else output.out.info(`✓ ${file}: ${name}@${version}, ${nodes} node${nodes === 1 ? '' : 's'}`);
     });
 };

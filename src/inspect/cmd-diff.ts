@@ -10,11 +10,12 @@ import { summarize } from './summary.js';
 
 /**
  * `oe diff <runA> <runB>`.
- * @throws {UsageError} for a non-UUID id; {NotFoundError} for an unknown run; {LogFormatError} for a bad log.
+ * @throws {UsageError} for text that is no run reference, or an ambiguous one; {NotFoundError} for an unknown run; {LogFormatError} for a bad log.
  */
-export async function diffCommand(rawA: string, rawB: string, env: InspectEnv): Promise<void> {
-  const fa = locateRun(env.workspace, rawA);
-  const fb = locateRun(env.workspace, rawB);
+export async function diffCommand(rawA: string, rawB: string, env: InspectEnv, experience?: string): Promise<void> {
+  const opts = { ...(experience !== undefined ? { experience } : {}), cwd: env.cwd };
+  const fa = locateRun(env.workspace, rawA, opts);
+  const fb = locateRun(env.workspace, rawB, opts);
   const [ra, rb] = [await loadRun(fa.file, warnWith(env)), await loadRun(fb.file, warnWith(env))];
   const side = (r: LoadedRun) => ({ state: r.state, summary: summarize(r.state, { pidAlive: isRunProcessAlive(r.state.options), tornLastLine: r.warnings.length > 0 }) });
   const d = diffRuns(side(ra), side(rb));

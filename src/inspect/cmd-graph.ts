@@ -9,6 +9,8 @@ import { writeTextAtomic } from '../util/atomic-write.js';
 /** The options of `oe graph`, checked by cli/graph.ts. */
 export interface GraphOptions {
   html: boolean;
+  /** `--json`: the text inside one JSON object on stdout (issue #14 §6). */
+  json?: boolean;
   /** The file to write; stdout when absent. */
   output?: string;
   direction: 'TD' | 'LR';
@@ -31,7 +33,10 @@ export async function graphCommand(path: string, opts: GraphOptions, env: GraphE
   const { experience } = await loadExperience(path, env.cwd);
   const mermaid = renderMermaid(experience, { direction: opts.direction });
   const text = opts.html ? await (await import('./graph-html.js')).renderGraphHtml(experience, mermaid) : mermaid;
-  if (opts.output === undefined) return env.writeStdout(text);
+  if (opts.output === undefined) {
+    if (!opts.json) return env.writeStdout(text);
+    return env.writeStdout(`${JSON.stringify({ name: experience.name, version: experience.version, format: opts.html ? 'html' : 'mermaid', nodes: experience.graph.nodes.length, text })}\n`);
+  }
   const file = resolve(env.cwd, opts.output);
   writeTextAtomic(file, text, 'the graph');
   const shown = relative(env.cwd, file) || file;

@@ -2,10 +2,11 @@
 // Loaded lazily by cli/inspect.ts. Read-only over `.openexpertise/runs/`.
 import { existsSync, statSync } from 'node:fs';
 import { EVENT_TYPES, type EventType } from '../log/events.js';
-import type { NodeState } from '../log/fold.js';
+import type { NodeState, RunState } from '../log/fold.js';
 import { streamLog } from '../log/reader.js';
 import { LogFormatError, UsageError } from '../util/errors.js';
 import { definitionGraph } from './definition.js';
+import { reportData } from './html-detail.js';
 import { writeHtmlReport } from './html-write.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { locateRun } from './locate.js';
@@ -17,6 +18,10 @@ import { renderWhyText } from './render-why-diff.js';
 import { warnWith, type InspectEnv } from './env.js';
 import { summarize } from './summary.js';
 import { explainWhy, type PriorNode } from './why.js';
+import { partHunks } from './why-values.js';
+import type { Hunk } from './hunks.js';
+
+const withHunks = (h: Hunk[] | undefined): { hunks?: Hunk[] } => (h && h.length ? { hunks: h } : {});
 
 /** Options of `oe inspect` after commander parsed them. */
 export interface InspectOptions {
@@ -26,6 +31,8 @@ export interface InspectOptions {
   node?: string;
   why?: string;
   html?: string;
+  /** With `latest`: the newest run of this experience. */
+  experience?: string;
 }
 
 /**
@@ -44,15 +51,15 @@ export function checkInspectOptions(o: InspectOptions): void {
 
 /**
  * Runs `oe inspect <rawRunId>`.
- * @throws {UsageError} for a non-UUID id (before any fs access) or bad options; {NotFoundError} for an
+ * @throws {UsageError} for text that is no run reference (before any fs access), an ambiguous one, or bad options; {NotFoundError} for an
  *   unknown run or node; {LogFormatError} for an empty or malformed log or a newer format.
  */
 export async function inspectCommand(rawRunId: string, o: InspectOptions, env: InspectEnv): Promise<void> {
   checkInspectOptions(o);
-  const { file } = locateRun(env.workspace, rawRunId);
+  const { file } = locateRun(env.workspace, rawRunId, { ...(o.experience !== undefined ? { experience: o.experience } : {}), cwd: env.cwd });
   if (o.events) return printEvents(file, o, env);
-  // --node and --why read each iteration in full; everything else reads only the summary's fields.
-  const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined });
+  // --node, --why and --html read each iteration in full; everything else reads only the summary's fields.
+  const run = await loadRun(file, undefined, { compactIterations: o.node === undefined && o.why === undefined && o.html === undefined });
   const pidAlive = isRunProcessAlive(run.state.options);
   // A torn last line is a crash's mark, worth a warning; in a live run it is a write in progress.
   if (!pidAlive || run.state.status !== 'running') run.warnings.forEach(warnWith(env));
@@ -63,7 +70,10 @@ export async function inspectCommand(rawRunId: string, o: InspectOptions, env: I
   }
   const summary = summarize(run.state, { pidAlive, tornLastLine: run.warnings.length > 0 });
   if (o.html !== undefined) {
-    const path = writeHtmlReport(summary, o.html, env);
+    // Issue #14 §9: the panel compares a resumed node's hash parts with the prior run's, when its log is there.
+    const priorFile = run.state.resumedFrom ? logFile(env.workspace, run.state.resumedFrom) : undefined;
+    const prior = priorFile && existsSync(priorFile) ? (await loadRun(priorFile, warnWith(env))).state : null;
+    const path = writeHtmlReport(summary, reportData(run.state, summary, prior), o.html, env);
     env.info(`report written to ${path}`, { runId: summary.runId, html: path });
     return;
   }
@@ -95,10 +105,12 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
   const def = definitionGraph(s.definition).defs.get(nodeId);
   const unit = s.nodes.get(nodeId as NodeState['nodeId']);
   let prior: PriorNode | null = null;
+  let priorState: RunState | null = null;
   if (s.resumedFrom) {
     const priorFile = logFile(env.workspace, s.resumedFrom);
     if (existsSync(priorFile)) {
       const p = await loadRun(priorFile, warnWith(env), { compactIterations: false });
+      priorState = p.state;
       const pu = p.state.nodes.get(nodeId as NodeState['nodeId']);
       const priorDefs = definitionGraph(p.state.definition).defs;
       prior = { runId: s.resumedFrom, unit: pu, inDefinition: priorDefs.has(nodeId), def: priorDefs.get(nodeId) };
@@ -112,6 +124,8 @@ async function printWhy(run: LoadedRun, nodeId: string, pidAlive: boolean, env: 
     }
   }
   const rerun = Array.isArray(s.options?.rerun) && s.options.rerun.includes(nodeId);
-  const w = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null, rerun, def }, prior);
+  const why = explainWhy(s.runId ?? '', nodeId, unit, { cache: def?.cache !== false, resumedFrom: s.resumedFrom ?? null, rerun, def }, prior);
+  // Issue #14 §10: how each part whose values both logs hold changed, as hunks.
+  const w = priorState ? { ...why, parts: why.parts.map((p) => ({ ...p, ...withHunks(partHunks(p.part, nodeId, s, priorState)) })) } : why;
   return print(env, w, () => renderWhyText(w));
 }

@@ -2,7 +2,7 @@
 // outputs (a line diff of pretty-printed canonical JSON), durations and tokens. Pure.
 import type { NodeState, RunState } from '../log/fold.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { diffLines, hunks, type Hunk } from './line-diff.js';
+import { lineHunks, type Hunk } from './hunks.js';
 import type { NodeSummary, RunSummary } from './summary.js';
 import { definitionGraph } from './definition.js';
 import { compareParts, type PartChange } from './part-names.js';
@@ -62,7 +62,7 @@ function lineDiff(a: unknown, b: unknown): { same: boolean; hunks: Hunk[] } {
   const la = jsonLines(a);
   const lb = jsonLines(b);
   if (la.length === lb.length && la.every((l, i) => l === lb[i])) return { same: true, hunks: [] };
-  return { same: false, hunks: hunks(diffLines(la, lb)) };
+  return { same: false, hunks: lineHunks(la, lb) };
 }
 
 function head(s: RunSummary): RunHead {

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { namedFiles } from '../experience/named-files.js';
 import type { NodeDef } from '../experience/types.js';
 import { MISSING, UNSET, parsePackagePart } from '../log/hash-parts.js';
+import type { Hunk } from './hunks.js';
 
 /** How one hash part compares with the prior run. */
 export interface PartChange {
@@ -14,6 +15,8 @@ export interface PartChange {
   change: 'changed' | 'added' | 'removed';
   /** The part named for people, e.g. `file tools/x.mjs changed`, `package left-pad 1.3.0 → 1.4.0`. */
   text: string;
+  /** `--why` (issue #14 §10): how the value changed, when both logs hold it (why-values.ts). */
+  hunks?: Hunk[];
 }
 
 /** The node definitions of the two runs compared, when known (for the paths behind file roles). */

@@ -1,7 +1,7 @@
 // Text renderers for `oe inspect --why` and `oe diff` (pretty format). Pure.
 import type { RunDiff } from './diff.js';
 import { fmtCost, fmtDuration, fmtTokens } from './format.js';
-import { formatHunks } from './line-diff.js';
+import { formatHunks } from './hunks.js';
 import type { WhyReport } from './why.js';
 
 /** `--why` for people: the verdict sentence, then each differing part on its own line. */
@@ -9,7 +9,10 @@ export function renderWhyText(w: WhyReport): string {
   const out = [`${w.nodeId} in run ${w.runId}${w.priorRunId ? ` (resumed from ${w.priorRunId})` : ''}`, w.summary];
   if (w.parts.length) {
     out.push('differing input parts:');
-    for (const p of w.parts) out.push(`  - ${p.text}  [${p.part}]`);
+    for (const p of w.parts) {
+      out.push(`  - ${p.text}  [${p.part}]`);
+      if (p.hunks) out.push(formatHunks(p.hunks).replace(/^/gm, '      '));
+    }
   }
   if (w.iterations?.listed.length) {
     out.push(`items executed (first ${w.iterations.listed.length} of ${w.iterations.executed}):`);

@@ -5,8 +5,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { OeEvent, RunCounts, RunOptions } from '../log/events.js';
 import { parseEventLine } from '../log/reader.js';
-import { isRunId } from '../util/ids.js';
-import { runsDir } from './locate.js';
+import { isRunId, type RunId } from '../util/ids.js';
+import { runsDir } from '../log/paths.js';
 import { readLogEnds } from './log-ends.js';
 import type { SummaryStatus } from './summary.js';
 
@@ -98,22 +98,27 @@ export function matchesExperience(recordedPath: string, workspace: string, targe
   return file === target || dirname(file) === target;
 }
 
+/** The run ids of a workspace, newest first (UUIDv7 names sort by creation time); [] without a runs
+ *  directory. Files whose names are not `<uuid>.jsonl` are ignored. */
+export function workspaceRunIds(workspace: string): RunId[] {
+  const dir = runsDir(workspace);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl') && isRunId(f.slice(0, -6)))
+    .map((f) => f.slice(0, -6).toLowerCase() as RunId)
+    .sort()
+    .reverse();
+}
+
 /**
- * The runs of a workspace, newest first (UUIDv7 file names sort by creation time).
- * Files whose names are not `<uuid>.jsonl` are ignored; a missing runs directory lists nothing.
+ * The runs of a workspace, newest first (workspaceRunIds); a missing runs directory lists nothing.
  * @returns the rows, filtered by experience and cut to `limit`.
  */
 export function listRuns(workspace: string, opts: ListRunsOptions): RunListEntry[] {
   const dir = runsDir(workspace);
-  if (!existsSync(dir)) return [];
-  const ids = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl') && isRunId(f.slice(0, -6)))
-    .map((f) => f.slice(0, -6))
-    .sort()
-    .reverse();
   const target = opts.experience === undefined ? undefined : resolve(opts.cwd, opts.experience);
   const out: RunListEntry[] = [];
-  for (const id of ids) {
+  for (const id of workspaceRunIds(workspace)) {
     if (opts.limit !== undefined && out.length >= opts.limit) break;
     const entry = readRunEntry(join(dir, `${id}.jsonl`), id, opts.pidAlive);
     if (target !== undefined && !(entry.experience && matchesExperience(entry.experience.path, workspace, target))) continue;

@@ -1,9 +1,9 @@
 // `--record <dir>` and `--replay <dir>` (issue #4 §6): one JSON file per request, named by the request
 // hash, holding the hashed request body and the API's final reply. Headers are never recorded, so
 // the API key cannot be in a recording.
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeTextAtomicAsync } from '../util/atomic-write.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import { RecordingFormatError, RecordingNotFoundError } from './errors.js';
 import { hashedBody, type RequestBody } from './request.js';
@@ -26,7 +26,7 @@ export interface Recording {
 export const recordingPath = (dir: string, hash: string): string => join(dir, `${hash}.json`);
 
 /**
- * Writes the pair atomically (a temp file in the same directory, then rename), creating `dir`.
+ * Writes the pair atomically (util/atomic-write.ts: temp file, fsync, rename), creating `dir`.
  * `secret`, when given, is replaced by `[redacted]` should it appear anywhere in the text.
  */
 export async function writeRecording(dir: string, hash: string, req: RequestBody, res: object, secret?: string): Promise<string> {
@@ -35,9 +35,7 @@ export async function writeRecording(dir: string, hash: string, req: RequestBody
   let text = JSON.stringify(JSON.parse(canonicalJson(rec)), null, 2) + '\n';
   if (secret) text = text.split(secret).join('[redacted]');
   const file = recordingPath(dir, hash);
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, file);
+  await writeTextAtomicAsync(file, text, 'the LLM recording');
   return file;
 }
 

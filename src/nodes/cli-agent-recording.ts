@@ -5,12 +5,13 @@
 // directory relative to the experience; the response is what the process did. Beside them,
 // `cli-agent-versions.json` keeps each provider's `--version`, so a replayed run hashes its inputs
 // exactly as the recorded one did.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliProvider } from '../experience/types.js';
 import { RecordingFormatError, RecordingNotFoundError } from '../llm/errors.js';
 import { RECORDING_VERSION } from '../llm/recording.js';
+import { writeTextAtomicAsync } from '../util/atomic-write.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
 import type { ProcessOutcome } from './cli-agent-process.js';
 
@@ -36,11 +37,7 @@ export function cliRequestHash(req: CliRequest): string {
 
 const fileOf = (dir: string, hash: string): string => join(dir, `cli-agent-${hash}.json`);
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, file);
-}
+const writeAtomic = (file: string, text: string): Promise<void> => writeTextAtomicAsync(file, text, 'the cli-agent recording');
 
 const redact = (text: string, secrets: readonly string[]): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 

@@ -110,14 +110,14 @@ describe('read-only commands', () => {
 
   it('oe diff passes both runs', async () => {
     await oe('diff', RUN, RUN.replace(/1$/, '2'), '--json');
-    expect(diffCommand).toHaveBeenCalledWith(RUN, RUN.replace(/1$/, '2'), expect.objectContaining({ json: true }));
+    expect(diffCommand).toHaveBeenCalledWith(RUN, RUN.replace(/1$/, '2'), expect.objectContaining({ json: true }), undefined);
   });
 
   it('#10: oe graph passes the path, --html, -o and the direction (case-insensitive); refuses another direction first', async () => {
     await oe('graph', 'exp', '--html', '-o', 'g.html', '--direction', 'lr');
-    expect(graphCommand).toHaveBeenCalledWith('exp', { html: true, output: 'g.html', direction: 'LR' }, expect.objectContaining({ cwd: '/work' }));
+    expect(graphCommand).toHaveBeenCalledWith('exp', { html: true, json: false, output: 'g.html', direction: 'LR' }, expect.objectContaining({ cwd: '/work' }));
     await oe('graph');
-    expect(graphCommand.mock.calls[1]!.slice(0, 2)).toEqual(['.', { html: false, direction: 'TD' }]);
+    expect(graphCommand.mock.calls[1]!.slice(0, 2)).toEqual(['.', { html: false, json: false, direction: 'TD' }]);
     await expect(oe('graph', '--direction', 'up')).rejects.toThrow(/--direction must be TD or LR, not "up"/);
     expect(graphCommand).toHaveBeenCalledTimes(2);
   });

@@ -79,7 +79,7 @@ const flags: CliCase[] = [
 ];
 
 const runIds: CliCase[] = [
-  { name: 'inspect of a run id that is a word', argv: ['inspect', 'nope'], code: 2, message: 'not a run id: "nope" (expected a UUID such as 0192f3a4-…)', spawn: true },
+  { name: 'inspect of a run id that is a word', argv: ['inspect', 'nope'], code: 2, message: 'not a run id: "nope" (expected a UUID such as 0192f3a4-…, a unique prefix', spawn: true },
   { name: 'resume of a run id that is a path', argv: ['resume', '../../etc/passwd'], code: 2, message: 'not a run id: "../../etc/passwd"', spawn: true },
   { name: 'inspect of an empty run id', argv: ['inspect', ''], code: 2, message: 'not a run id: ""' },
   { name: '#12: a 10 kB run id is quoted short', argv: ['inspect', big], code: 2, message: /not a run id: "x{60}…" \(10240 characters\) \(expected a UUID/, spawn: true },

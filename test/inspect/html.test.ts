@@ -44,3 +44,34 @@ describe('layout helpers', () => {
     expect(tickStep(60_000)).toBe(10_000);
   });
 });
+
+describe('the report’s panel data (#14 §9)', () => {
+  it('marks the hash parts that changed since the prior run, lists errors and items, and cannot close its script element', async () => {
+    const { reportData, dataScript } = await import('../../src/inspect/html-detail.js');
+    const { assignLanes } = await import('../../src/inspect/html-gantt.js');
+    const def = experience('p', [{ id: 'a', for_each: { source: '$.xs', concurrency: 2 } }], [], ['xs']);
+    const prior = new LogBuilder({ runId: '01a1f866-0d00-7000-8000-000000000010' }).started(def).nodeStarted('a', { hashParts: { args: 'h1', 'file.t.mjs': 'f1' } }).finished('failure');
+    const now = new LogBuilder({ runId: '01a1f866-0d00-7000-8000-000000000011' }).started(def, { resumedFrom: prior.runId });
+    now.nodeStarted('a', { hashParts: { args: 'h1', 'file.t.mjs': 'f2', model: 'm' } }).nodeStarted('a', { index: 0 }).failed('a', { index: 0, error: { name: 'Error', message: '</script><b>x</b>' } }).failed('a', { error: { name: 'ForEachError', message: '1 of 1 failed' } }).finished('failure');
+    const state = fold(now.events);
+    const data = reportData(state, summarize(state), fold(prior.events));
+    const a = data.nodes.a!;
+    expect(a.comparedWith).toBe(prior.runId);
+    expect(a.parts.map((p) => [p.part, p.change])).toEqual([
+      ['file.t.mjs', 'changed'],
+      ['model', 'added'],
+      ['args', 'same'],
+    ]);
+    expect(a.errors.map((e) => [e.name, e.iteration])).toEqual([
+      ['ForEachError', undefined],
+      ['Error', 0],
+    ]);
+    expect(a.items).toMatchObject({ total: 1, listed: [{ index: 0, status: 'failed' }] });
+    const script = dataScript(data);
+    expect(script).not.toContain('</script><b>');
+    expect(JSON.parse(script.slice(script.indexOf('>') + 1, -'</script>'.length))).toEqual(JSON.parse(JSON.stringify(data)));
+    expect(renderHtml(summarize(state), data)).toContain('class="gantt-item"');
+    // Overlapping items get their own lanes; one that starts after another ends reuses its lane.
+    expect(assignLanes([{ start: 0, end: 10 }, { start: 5, end: 15 }, { start: 12, end: 20 }])).toEqual({ lanes: [0, 1, 0], count: 2 });
+  });
+});
