@@ -12,15 +12,17 @@ export interface GateQuestion {
 
 /**
  * An asker when stdin and stderr are terminals (and not in CI), else undefined: the gate then waits
- * and the run ends paused (an unattended run never approves itself).
+ * and the run ends paused (an unattended run never approves itself). `beforeAsk` gives the terminal
+ * to the question (the live view erases its block; it draws again at the next event).
  */
-export function terminalAsker(env: NodeJS.ProcessEnv, control: RunControl): ((q: GateQuestion) => Promise<string | undefined>) | undefined {
+export function terminalAsker(env: NodeJS.ProcessEnv, control: RunControl, beforeAsk: () => void = () => {}): ((q: GateQuestion) => Promise<string | undefined>) | undefined {
   if (!process.stdin.isTTY || !process.stderr.isTTY || env.CI) return undefined;
   let queue: Promise<unknown> = Promise.resolve();
   return (q) => {
     const asked = queue.then(async () => {
       if (control.request !== null) return undefined;
       const { default: select } = await import('@inquirer/select');
+      beforeAsk();
       try {
         return await select(
           { message: `gate ${q.nodeId}: ${q.message}`, choices: q.options.map((o) => ({ value: o, name: o })), ...(q.default !== undefined ? { default: q.default } : {}) },

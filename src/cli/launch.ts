@@ -248,7 +248,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(me.started ? { processStart: me.started } : {}),
   };
   const stopSignals = installSignals(control, claim, proc);
-  const askGate = experience.graph.nodes.some((n) => n.kind === 'gate') ? (await import('./gate-prompt.js')).terminalAsker(g.env, control) : undefined;
+  const askGate = experience.graph.nodes.some((n) => n.kind === 'gate') ? (await import('./gate-prompt.js')).terminalAsker(g.env, control, () => view.stop()) : undefined;
   // Issue #8 §3: whatever happens, the log ends with run.completed. An error thrown outside a
   // promise by an in-process attempt's async work fails that attempt (the executor knows whose it
   // is); anything else is oe's own bug and stops the run, its message (never its stack) printed.

@@ -22,7 +22,8 @@ export function splitVerdicts(exp: Experience, args: { [name: string]: Json }): 
   for (const [k, v] of Object.entries(args)) {
     const gate = gates.get(k);
     if (!gate || Object.hasOwn(exp.inputs, k)) {
-      rest[k] = v;
+      // defineProperty: an arg named `__proto__` stays an own key, for resolveArgs to refuse.
+      Object.defineProperty(rest, k, { value: v, enumerable: true, writable: true, configurable: true });
       continue;
     }
     if (typeof v !== 'string' || !gate.options.includes(v)) {

@@ -94,8 +94,8 @@ const runIds: CliCase[] = [
   { name: 'resume of a run that does not exist', argv: ['resume', MISSING], code: 1, message: `no run ${MISSING} in` },
   { name: 'diff with a run that does not exist', argv: ['diff', RUN, MISSING], code: 1, message: `no run ${MISSING} in` },
   { name: 'pause of a run that does not exist', argv: ['pause', MISSING], code: 1, message: `no run ${MISSING} in` },
-  { name: 'pause of a run that has ended', argv: ['pause', RUN], code: 1, message: `run ${RUN} is not live: it ended with status success`, spawn: true },
-  { name: 'cancel of a run that has ended', argv: ['cancel', RUN], code: 1, message: `run ${RUN} is not live: it ended with status success` },
+  { name: 'pause of a run that has ended', argv: ['pause', RUN], code: 1, message: `run ${RUN} is not running (last status: success)`, spawn: true },
+  { name: 'cancel of a run that has ended', argv: ['cancel', RUN], code: 1, message: `run ${RUN} is not running (last status: success)` },
 ];
 
 /** Every command-line case. */

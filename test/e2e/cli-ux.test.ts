@@ -57,7 +57,7 @@ describe('run-id shortcuts (#14 §4)', () => {
   it('says no run matches a well-formed prefix that names none (exit 1), refuses anything else before touching the disk (exit 2), and resolves before pause checks liveness', async () => {
     await expectCliRefusal(['inspect', 'ffff'], ws, 1, 'no run matches run id prefix "ffff" in');
     await expectCliRefusal(['resume', '../runs/x'], ws, 2, 'not a run id: "../runs/x"');
-    await expectCliRefusal(['pause', IDS.success.slice(-8)], ws, 1, `run ${IDS.success} is not live`);
+    await expectCliRefusal(['pause', IDS.success.slice(-8)], ws, 1, `run ${IDS.success} is not running (last status: success)`);
   });
 });
 

@@ -15,7 +15,7 @@ import { seedState } from '../../src/engine/inputs.js';
 import { buildMemo } from '../../src/engine/memo.js';
 import { priorChildrenOf } from '../../src/engine/child-run.js';
 import { checkResult } from '../../src/engine/output.js';
-import { executeRun, type RunResult } from '../../src/engine/run.js';
+import { executeRun, type RunParams, type RunResult } from '../../src/engine/run.js';
 import { parseExperienceYaml } from '../../src/experience/load.js';
 import { validateExperience } from '../../src/experience/validate.js';
 import type { Experience } from '../../src/experience/types.js';
@@ -64,6 +64,8 @@ export interface RunOpts {
   definitionSource?: 'file' | 'log';
   /** On a resume: nodes to execute whatever the memo says (`--rerun`). */
   rerun?: string[];
+  /** Answers gates as a person at a terminal would (RunParams.askGate). */
+  askGate?: RunParams['askGate'];
 }
 
 /** An experience under test: its workspace, its scripts, and a way to run it. */
@@ -179,6 +181,7 @@ export async function engine(yaml: string, scripts: { [node: string]: Script } =
         executor,
         secrets: [],
         env: opts.env ?? {},
+        ...(opts.askGate ? { askGate: opts.askGate } : {}),
         onEvent: (e, state) => {
           events.push(e);
           // The invariant (STYLE §4): the engine's state is the fold of its log so far, after every event.
