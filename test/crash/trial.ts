@@ -3,7 +3,7 @@
 // says (kill -9, SIGINT, two SIGINTs, `oe pause`) at a random moment, until one succeeds. After each
 // invocation it reads the new log with the real reader and hashes every log; at the end it checks
 // the chain (checks.ts), the final state against an uninterrupted run's, and the live claims.
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -49,7 +49,7 @@ export interface TrialResult {
   problems: string[];
 }
 
-/** Runs the experience once without interruption (all sleeps 0) and returns its final state. */
+/** Runs the experience once without interruption (all sleeps 0) and returns its final state; keeps its workspace only if it fails. */
 export async function runBaseline(): Promise<Baseline> {
   const ws = tempDir('oe-crash-baseline-');
   writeFiles(join(ws, 'exp'), crashExperience(() => 0));
@@ -58,6 +58,7 @@ export async function runBaseline(): Promise<Baseline> {
   if (res.code !== 0 || last?.msg !== 'run complete' || last.status !== 'success') {
     throw new Error(`the uninterrupted run failed (exit ${res.code}) in ${ws}:\n${res.stderr}`);
   }
+  rmSync(ws, { recursive: true, force: true });
   return { finalState: last.finalState as Record<string, unknown> };
 }
 
