@@ -378,8 +378,14 @@ function installSignals(control: RunControl, claim: ClaimHandle, proc: CliProces
   for (const [sig, fn] of handlers) process.on(sig, fn);
   return () => {
     for (const [sig, fn] of handlers) process.off(sig, fn);
+    // `oe pause` reads the log, then signals: its SIGUSR2 can land after the run has ended, and
+    // the signal's default action would kill a process whose run succeeded (issue #12 §1).
+    if (!process.listeners('SIGUSR2').includes(ignoreLatePause)) process.on('SIGUSR2', ignoreLatePause);
   };
 }
+
+/** Stands in for the pause handler once the run is over: there is nothing left to pause. */
+const ignoreLatePause = (): void => {};
 
 /**
  * SPEC §4: in json format every stdout line is one JSON object. Code on the main thread that prints

@@ -120,10 +120,12 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
       },
     );
   };
-  // A second signal ends the process at once: the log must still end with run.completed.
+  // A second signal ends the process at once: the log must still end with its one run.completed.
+  // When the run is ending already (run.completed written, its fsync in flight), only make it
+  // durable: a second run.completed would make the log unreadable, so unresumable (issue #12 §1).
   const unhardStop = p.control.onHardStop(() => {
     if (writer.closed) return;
-    writer.append(completionOf(state, p.plan.graph.order, 'cancelled', Math.round(p.clock.monotonic() - t0), { name: 'CancelledError', message: 'the run was stopped at once by a second signal' }));
+    if (state.status === 'running') writer.append(completionOf(state, p.plan.graph.order, 'cancelled', Math.round(p.clock.monotonic() - t0), { name: 'CancelledError', message: 'the run was stopped at once by a second signal' }));
     writer.closeSync();
   });
   const unsubscribe = p.control.onChange(notify);

@@ -54,7 +54,7 @@ describe('oe run: gates', () => {
 
   it('pretty output of a waiting gate says how to continue', async () => {
     const w = ws(GATED);
-    const r = await runOe(['run', 'exp'], { cwd: w.root, env: { FORCE_COLOR: '0' } });
+    const r = await runOe(['--log-format', 'pretty', 'run', 'exp'], { cwd: w.root, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/oe resume \S+ --approve review/);
     expect(r.stdout + r.stderr).toMatch(/--reject review/);
@@ -68,7 +68,7 @@ describe('oe run: gates', () => {
     const before = runLogs(w.root).length;
     const bad = await runOe(['run', 'exp', '--args', '{"review": "maybe"}'], { cwd: w.root });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/review: the verdict of gate review must be one of approve, reject, not "maybe"/);
+    expect(bad.stderr).toMatch(/review: the verdict of gate review must be one of approve, reject, not \\?"maybe/);
     expect(bad.stderr).not.toMatch(/^\s+at /m);
     expect(runLogs(w.root).length).toBe(before);
   });
@@ -77,6 +77,8 @@ describe('oe run: gates', () => {
 const SLOW = (ms: number) => `
 name: slow
 version: 1.0.0
+state:
+  schema: {}
 graph:
   nodes:
     - { id: long, kind: tool, impl: tools/t.mjs, args: { sleep: ${ms} } }

@@ -1,7 +1,11 @@
 // The engine when nodes fail, in-process (issue #8 §6): on_error skip / fail_run / retry with linear
 // and exponential backoff, errors that say retrying cannot help, cancels and pauses. Given scripted
 // tools, when the engine runs, then these events.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runsDir } from '../../src/log/paths.js';
+import { readLog } from '../../src/log/reader.js';
 import { traced } from './harness.js';
 
 /** first → broken → after; `broken` fails with `policy`. */
@@ -213,6 +217,26 @@ graph:
     expect(r.status).toBe('paused');
     expect(r.of('node.completed').map((x) => x.nodeId).sort()).toEqual(['a', 'b']);
     expect(r.of('run.paused')[0]).toMatchObject({ reason: 'pause requested', pending: ['c'] });
+  });
+
+  it('#12: a second signal while run.completed is being fsynced writes no second run.completed (the log stays readable)', async () => {
+    const e = await traced(SLOW.replace('sleep: 5000', 'sleep: 10'));
+    // The hard stop comes while the run's own run.completed waits for its fsync. In the CLI the
+    // process exits right after the hard stop; here the run's fsync then finds the log closed.
+    await e.run({ onEvent: (ev, control) => ev.type === 'run.completed' && control.hardStop() }).catch(() => undefined);
+    const [file] = readdirSync(runsDir(e.workspace)).map((f) => join(runsDir(e.workspace), f));
+    const { events } = await readLog(file!);
+    expect(events.filter((x) => x.type === 'run.completed')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'success' });
+  });
+
+  it('a second signal mid-run ends the log with run.completed cancelled, fsynced before the process may exit', async () => {
+    const e = await traced(SLOW);
+    await e.run({ concurrency: 2, onEvent: (ev, control) => ev.type === 'node.completed' && ev.nodeId === 'a' && control.hardStop() }).catch(() => undefined);
+    const [file] = readdirSync(runsDir(e.workspace)).map((f) => join(runsDir(e.workspace), f));
+    const { events } = await readLog(file!);
+    expect(events.filter((x) => x.type === 'run.completed')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'cancelled', error: { message: 'the run was stopped at once by a second signal' } });
   });
 
   it('a cancel during a retry backoff records a final failure instead of the announced retry', async () => {
