@@ -3,8 +3,9 @@
 // `oe pause --wait` from another process, `--timeout` naming what still runs, `oe cancel`, and the
 // errors for a run that is not running or does not exist.
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, runLogs, runOe, spawnOe } from '../helpers/cli.js';
+import { collect, OE_BIN, runLogs, runOe, spawnOe } from '../helpers/cli.js';
 import { runExperience, TRACE_TOOL, writeExperience, type Workspace } from '../helpers/experience.js';
+import { HAS_TMUX, openPane } from '../helpers/pty.js';
 import { waitForLog } from '../helpers/resume.js';
 
 const made: Workspace[] = [];
@@ -135,5 +136,30 @@ describe('oe pause / oe cancel', () => {
     const bad = await runOe(['cancel', 'not/a-run'], { cwd: w.root });
     expect(bad.code).toBe(2);
     expect(bad.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe.skipIf(!HAS_TMUX)('oe run: a gate on a terminal (tmux)', () => {
+  it('asks with the message and options, the default preselected; the answer lets the run go on, and a resume carries it', async () => {
+    const w = ws(GATED.replace('writes: [decision] }', 'writes: [decision], options: [approve, hold, reject], default: hold }'));
+    const pane = openPane(`cd '${w.root}' && '${process.execPath}' '${OE_BIN}' run exp`, { cols: 100, rows: 30 });
+    try {
+      const asked = await pane.waitFor((s) => s.includes('gate review: ship with v2 notes?'));
+      // The default (hold) is preselected; one step up is approve.
+      expect(asked).toMatch(/❯ hold/);
+      pane.keys('Up');
+      await pane.waitFor((s) => /❯ approve/.test(s));
+      pane.keys('Enter');
+      const end = await pane.waitFor((s) => s.includes('[exit '));
+      expect(end).toContain('[exit 0]');
+    } finally {
+      pane.close();
+    }
+    expect(w.trace().map((t) => t.node)).toEqual(['notes', 'ship']);
+    // Without a terminal, the resume restores the gate with the verdict typed at the prompt.
+    const resumed = await runExperience(w, [], { command: ['resume', 'latest'] });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.completed!.counts).toMatchObject({ completed: 0, cached: 3 });
+    expect(resumed.state.nodes.get('review' as never)?.output?.edge_output).toMatchObject({ verdict: 'approve' });
   });
 });
