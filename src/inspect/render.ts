@@ -76,6 +76,7 @@ export function renderSummaryText(s: RunSummary): string {
   out.push(`started     ${s.startedAt ?? '–'}   duration ${fmtDuration(s.durationMs)}${s.status === 'crashed' ? ' (until the last event)' : ''}`);
   if (s.resumedFrom) out.push(`resumed     from ${s.resumedFrom}`);
   if (s.parent) out.push(`parent      run ${s.parent.runId} (node ${s.parent.nodeId})`);
+  for (const w of s.waiting) out.push(`waiting     gate ${w.nodeId}: ${w.message.split('\n')[0]} (options: ${w.options.join(', ')}; continue with oe resume ${s.runId} --args '${JSON.stringify({ [w.arg]: w.options[0] })}')`);
   for (const c of s.children) out.push(`child       ${c.nodeId}${c.index === null ? '' : `[${c.index}]`} → run ${c.runId}`);
   out.push(`args        ${JSON.stringify(s.args)}`);
   if (s.error) out.push(`error       ${s.error.nodeId ? `${s.error.nodeId}: ` : ''}${s.error.name}: ${s.error.message.split('\n')[0]}`);

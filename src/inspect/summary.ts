@@ -99,6 +99,8 @@ export interface RunSummary {
   /** run.completed's error, if any. */
   error: (ErrorRecord & { nodeId?: string }) | null;
   paused: { reason: string; pending: string[] } | null;
+  /** Gates waiting for a verdict (gate.waiting, issue #11 §1): who waits on what, and the arg that carries the verdict. */
+  waiting: Array<{ nodeId: string; message: string; options: string[]; arg: string }>;
   /** Node counts by how they ended, derived from the fold (`recorded` is run.completed's, if any). */
   counts: { executed: number; cached: number; failed: number; skipped: number; running: number; notRun: number; recorded: RunCounts | null };
   /** What this run spent: tokens and cost of executed nodes, and their summed durations. */
@@ -270,6 +272,7 @@ export function summarize(state: RunState, ctx: SummaryContext = {}): RunSummary
     crash: crashed ? { afterEvents: state.eventCount, at: state.lastEventAt ?? null, tornLastLine: ctx.tornLastLine ?? false } : null,
     error: state.error ? { ...state.error } : null,
     paused: state.paused ? { reason: state.paused.reason, pending: [...state.paused.pending] } : null,
+    waiting: state.waiting.map((w) => ({ nodeId: w.nodeId, message: w.message, options: [...w.options], arg: w.arg })),
     counts,
     totals,
     saved: saved.nodes > 0 || notSpent ? saved : null,

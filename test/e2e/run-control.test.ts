@@ -42,6 +42,11 @@ describe('oe run: gates', () => {
     expect(first.last?.status).toBe('paused');
     expect(first.lines.find((l) => l.msg === 'gate.waiting')).toMatchObject({ nodeId: 'review', message: 'ship with v2 notes?', options: ['approve', 'reject'], arg: 'review' });
     expect(w.trace().map((t) => t.node)).toEqual(['notes']);
+    // oe inspect shows who waits on what.
+    const inspected = await runOe(['inspect', first.last!.runId, '--json'], { cwd: w.root });
+    expect(JSON.parse(inspected.stdout).waiting).toEqual([{ nodeId: 'review', message: 'ship with v2 notes?', options: ['approve', 'reject'], arg: 'review' }]);
+    const text = await runOe(['--log-format', 'pretty', 'inspect', first.last!.runId], { cwd: w.root, env: { NO_COLOR: '1' } });
+    expect(text.stdout).toMatch(/waiting\s+gate review: ship with v2 notes\? \(options: approve, reject/);
 
     const approved = await runExperience(w, ['--approve', 'review'], { command: ['resume', first.last!.runId] });
     expect(approved.code, approved.stderr).toBe(0);
