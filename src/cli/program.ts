@@ -12,6 +12,7 @@ import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
 import { register as registerSchema } from './schema.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerWorker } from './worker.js';
 import { OE_VERSION } from './version.js';
 
 /**
@@ -24,7 +25,7 @@ export function buildProgram(proc: CliProcess): Command {
     .version(OE_VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl]) {
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerWorker]) {
     register(program, proc);
   }
   return program;
