@@ -34,6 +34,6 @@ export const register: Register = (program, proc) => {
         memo: prior.memo,
         resumed: { runId, lineage: prior.lineage, live: prior.live },
       });
-    });
+    }, { g: globals, flags });
   });
 };
