@@ -93,7 +93,7 @@ export function parseJobData(raw: unknown): JobData {
 
 const errorShape = z.object({ name: z.string(), message: z.string() });
 const usageShape = z.object({ inputTokens: z.number(), outputTokens: z.number(), model: z.string() }).passthrough();
-const resultShape = z.union([
+const resultShape = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), output: z.object({ state_delta: jsonObject, edge_output: z.unknown() }), usage: usageShape.optional() }),
   z.object({ ok: z.literal(false), error: errorShape, retryable: z.boolean(), usage: usageShape.optional() }),
 ]);
@@ -115,7 +115,7 @@ export type Progress =
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; obj?: Record<string, unknown> }
   | { t: 'retry'; status: number | null; waitMs: number; reason: string };
 
-const progressShape = z.union([
+const progressShape = z.discriminatedUnion('t', [
   z.object({ t: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), msg: z.string(), obj: jsonObject.optional() }),
   z.object({ t: z.literal('retry'), status: z.number().nullable(), waitMs: z.number(), reason: z.string() }),
 ]);

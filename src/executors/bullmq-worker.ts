@@ -46,6 +46,11 @@ export interface AttemptWorkerOptions {
   toolStderr: Writable;
 }
 
+/** How long a stopping worker waits for its last results to reach Redis once it holds nothing, in ms. */
+const STOP_GRACE_MS = 2_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
 /** What happened to an attempt job here. */
 export type AttemptReport = 'started' | 'finished' | 'refused';
 
@@ -90,6 +95,7 @@ function named(e: ErrorRecord): Error {
 /** Runs attempt jobs until stopped. Create it with `AttemptWorker.start`. */
 export class AttemptWorker {
   private readonly held = new Map<string, Held>();
+  private readonly idleWaiters: Array<() => void> = [];
   private readonly keys;
   private generation: Generation;
   private readonly old = new Set<Generation>();
@@ -163,12 +169,24 @@ export class AttemptWorker {
   stop(mode: 'finish' | 'abort', reason: string): Promise<void> {
     if (mode === 'abort') for (const h of this.held.values()) h.controller.abort(named({ name: 'WorkerStopped', message: `the worker running it was stopped (${reason}) and handed the attempt back` }));
     this.stopping ??= (async () => {
-      await this.worker.close();
-      await Promise.allSettled([this.subscriber.quit(), ...[this.generation, ...this.old].map((g) => g.executor.close())]);
-      await this.client.quit().catch(() => this.client.disconnect());
+      // BullMQ's close waits for the held jobs, then for their results to reach Redis; with Redis
+      // gone that would be forever, so once nothing is held the results get a grace, then the
+      // connections are dropped (the coordinator counts such attempts as lost).
+      const closed = this.worker.close();
+      await Promise.race([closed, this.idle().then(() => sleep(STOP_GRACE_MS))]);
+      await Promise.race([this.worker.close(true), sleep(STOP_GRACE_MS)]);
+      await Promise.allSettled([...[this.generation, ...this.old].map((g) => g.executor.close())]);
+      this.subscriber.disconnect();
+      this.client.disconnect();
       this.markDone();
     })();
     return this.stopping;
+  }
+
+  /** Resolves once no attempt is held here. */
+  private idle(): Promise<void> {
+    if (this.held.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
   }
 
   /** How many attempts are running here. */
@@ -273,6 +291,7 @@ export class AttemptWorker {
     } finally {
       bullSignal?.removeEventListener('abort', onStop);
       this.held.delete(jobId);
+      if (this.held.size === 0) for (const r of this.idleWaiters.splice(0)) r();
     }
   }
 

@@ -356,7 +356,8 @@ export class BullmqExecutor implements Executor {
       for (const runId of this.runs.keys()) this.chore(this.client.del(this.keys.run(runId)));
       await settleWithin([...this.chores], CLOSE_GRACE_MS);
     }
-    await Promise.allSettled([this.events.close(), this.checker.close(true), this.queue.close()]);
+    // QueueEvents.close() waits for a connection that is not coming back when Redis is gone: bounded.
+    await settleWithin([this.events.close(), this.checker.close(true), this.queue.close()], CLOSE_GRACE_MS);
     this.client.disconnect();
   }
 }

@@ -150,7 +150,7 @@ state:
 graph:
   nodes:
     - { id: list, kind: tool, impl: tools/trace.mjs, args: { sleep: 150, delta: { items: [x, y, z] } }, writes: [items] }
-    - { id: side, kind: tool, impl: tools/trace.mjs, args: { sleep: 150, edge: side-done } }
+    - { id: side, kind: tool, impl: tools/side.mjs }
     - { id: each, kind: tool, impl: tools/trace.mjs, args: { sleep: 150, item_to: seen }, reads: [items], writes: [seen], for_each: { source: $.items, concurrency: 3 } }
     - { id: write, kind: agent, prompt: "Summarize {{seen}}.", reads: [seen], writes: [note] }
   edges:
@@ -160,6 +160,8 @@ graph:
 runtime:
   concurrency: 3
 `,
+      // Logs the key of the process it runs in: the line must come back to the coordinator, redacted.
+      { 'tools/side.mjs': "export default async (input, ctx) => {\n  await new Promise((r) => setTimeout(r, 150));\n  ctx.log.info({ key: process.env.ANTHROPIC_API_KEY }, 'side saw a key');\n  return { edge_output: 'side-done' };\n};\n" },
     );
     const local = await run(ws, [], undefined, workerEnv());
     // The coordinator has no LLM key at all, and a secret of its own that must not reach Redis.
@@ -180,6 +182,10 @@ runtime:
     expect(done.flat().map((l) => `${l.nodeId}${l.iteration ?? ''}`).sort()).toEqual(['each0', 'each1', 'each2', 'list', 'side', 'write']);
     // The LLM call was made by a worker with its own key; no secret of either side is in Redis.
     expect(fake.messageRequests.at(-1)!.apiKey).toBe(WORKER_KEY);
+    // The node's log line came back to the coordinator's stderr, the worker's key redacted on the worker.
+    const logged = remote.stderr.split('\n').filter((l) => l.includes('side saw a key'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ nodeId: 'side', key: '[REDACTED]' });
     const everything = await dumpRedis(await redis.client());
     expect(everything).toContain(runId);
     expect(everything).not.toContain(COORDINATOR_TOKEN);
