@@ -43,6 +43,7 @@ export function partDifferences(expected: { [part: string]: string }, local: Loc
 
 /** Reads and hashes a worker's files for a node; a file's hash is kept while its size, mtime and ctime stay. */
 export class FileCheck {
+  private readonly named = new Map<string, Promise<{ paths: string[]; model?: string } | { unreadable: string }>>();
   private readonly known = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; hash: string }>();
 
   constructor(
@@ -50,19 +51,41 @@ export class FileCheck {
     private readonly llm: LlmSettings,
   ) {}
 
-  /** The worker's parts of `node` in `experienceDir`. */
-  async localParts(node: NodeDef, experienceDir: string): Promise<LocalParts> {
-    const runner = await runnerFor(node);
+  /**
+   * The worker's parts of `node` in `experienceDir`. The list of files a node names (a tool's local
+   * module graph, read by parsing) and its model are kept per node definition: the list is a function
+   * of the files' contents, and every file on it is hashed again each time, so a kept list that no
+   * longer holds shows up as a difference; `check` then asks again with `fresh`.
+   */
+  async localParts(node: NodeDef, experienceDir: string, fresh = false): Promise<LocalParts> {
+    const key = `${experienceDir}\0${JSON.stringify(node)}`;
+    if (fresh) this.named.delete(key);
+    let named = this.named.get(key);
+    if (!named) {
+      named = this.name(node, experienceDir);
+      this.named.set(key, named);
+      if (this.named.size > 1024) this.named.delete(this.named.keys().next().value!);
+    }
+    const n = await named;
+    if ('unreadable' in n) {
+      this.named.delete(key);
+      return { files: { [nodePath(node)]: { unreadable: n.unreadable } } };
+    }
     const files: LocalParts['files'] = {};
+    for (const rel of n.paths) files[rel] = await this.hashOf(resolve(experienceDir, rel));
+    return { files, ...(n.model !== undefined ? { model: { name: n.model, hash: this.hasher.json(n.model) } } : {}) };
+  }
+
+  private async name(node: NodeDef, experienceDir: string): Promise<{ paths: string[]; model?: string } | { unreadable: string }> {
+    const runner = await runnerFor(node);
     let paths: string[];
     try {
       paths = await runner.files(node, experienceDir);
     } catch (e) {
-      return { files: { [nodePath(node)]: { unreadable: (e as Error).message } } };
+      return { unreadable: (e as Error).message };
     }
-    for (const rel of paths) files[rel] = await this.hashOf(resolve(experienceDir, rel));
-    const name = await runner.model?.(node, { experienceDir, llm: this.llm });
-    return { files, ...(name !== undefined ? { model: { name, hash: this.hasher.json(name) } } : {}) };
+    const model = await runner.model?.(node, { experienceDir, llm: this.llm });
+    return model === undefined ? { paths } : { paths, model };
   }
 
   /**
@@ -70,8 +93,13 @@ export class FileCheck {
    * refusal (`WorkerFilesMismatch`) naming every difference.
    */
   async check(node: NodeDef, experienceDir: string, hashParts: { [part: string]: string }): Promise<{ refusal?: ErrorRecord; local: LocalParts }> {
-    const local = await this.localParts(node, experienceDir);
-    const diffs = partDifferences(hashParts, local);
+    let local = await this.localParts(node, experienceDir);
+    let diffs = partDifferences(hashParts, local);
+    if (diffs.length > 0) {
+      // The kept list of files may predate an edit that changed it: read it again before refusing.
+      local = await this.localParts(node, experienceDir, true);
+      diffs = partDifferences(hashParts, local);
+    }
     if (diffs.length === 0) return { local };
     return {
       local,

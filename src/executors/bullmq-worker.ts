@@ -247,13 +247,13 @@ export class AttemptWorker {
     this.held.set(jobId, { controller, data });
     const t0 = performance.now();
     try {
-      const refusal = await this.refusal(jobId, data);
+      const dir = resolve(this.opts.workspace, data.experiencePath);
+      // The two checks are independent: one round trip to Redis, overlapped with reading the files.
+      const [refusal, { refusal: mismatch, local }] = await Promise.all([this.refusal(jobId, data), this.files.check(data.node, dir, data.hashParts)]);
       if (refusal) {
         this.opts.report('refused', { ...where, ...(refusal.ok ? {} : { error: refusal.error }) });
         return refusal;
       }
-      const dir = resolve(this.opts.workspace, data.experiencePath);
-      const { refusal: mismatch, local } = await this.files.check(data.node, dir, data.hashParts);
       if (mismatch) {
         this.opts.report('refused', { ...where, error: mismatch });
         // Another worker may hold the right files: the node's on_error decides.
