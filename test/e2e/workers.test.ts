@@ -326,12 +326,14 @@ graph:
     expect(text.split('\n').filter((l) => l.includes(oldRunId)).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['run.started']);
   });
 
-  it('a worker whose copy of the files differs refuses the attempt; on SIGINT a worker finishes the attempt it holds, then exits 0', async () => {
+  it('a worker whose copy of the files differs refuses the attempt, runs an edited tool’s new code, and on SIGINT finishes the attempt it holds, then exits 0', async () => {
     const mismatch = experience('mismatch', `name: mismatch\nversion: 1.0.0\nstate: { schema: {} }\ngraph:\n  nodes:\n    - { id: odd, kind: tool, impl: tools/trace.mjs }\n`);
     const drain = experience('drain', `name: drain\nversion: 1.0.0\nstate: { schema: {} }\ngraph:\n  nodes:\n    - { id: held, kind: tool, impl: tools/trace.mjs, args: { sleep: 1500 } }\n`);
+    const version = (v: string) => `export default async () => ({ edge_output: '${v}' });\n`;
+    const edit = experience('edit', `name: edit\nversion: 1.0.0\nstate: { schema: {} }\ngraph:\n  nodes:\n    - { id: versioned, kind: tool, impl: tools/v.mjs }\n`, { 'tools/v.mjs': version('v1') });
     const copy = tempDir('oe-workers-copy-');
     try {
-      for (const ws of [mismatch, drain]) cpSync(ws.dir, join(copy, ws.dir.slice(ws.root.length + 1)), { recursive: true });
+      for (const ws of [mismatch, drain, edit]) cpSync(ws.dir, join(copy, ws.dir.slice(ws.root.length + 1)), { recursive: true });
       appendFileSync(join(copy, 'mismatch', 'tools', 'trace.mjs'), '// edited on the worker only\n');
       const side = await startWorker({ redis: redis.url, workspace: copy, queue: 'side', lostMs: LOST_MS });
       try {
@@ -341,6 +343,13 @@ graph:
         expect(failed!.error.name).toBe('WorkerFilesMismatch');
         expect(failed!.error.message).toMatch(/tools\/trace\.mjs hashes [0-9a-f]{16} here, [0-9a-f]{16} on the coordinator/);
         expect(attemptLines(side, 'refused', refused.last!.runId)).toHaveLength(1);
+
+        // One long-lived worker, a tool edited between two runs: the second run executes the new code
+        // (a tool module is imported once per thread, so the worker starts fresh threads for it).
+        const v1 = await run(edit, bull('side'));
+        for (const dir of [edit.dir, join(copy, 'edit')]) writeFileSync(join(dir, 'tools', 'v.mjs'), version('v2'));
+        const v2 = await run(edit, bull('side'));
+        expect([v1, v2].map((r) => eventsOf(r, 'node.completed', 'versioned')[0]!.output.edge_output)).toEqual(['v1', 'v2']);
 
         const c = coordinator(['run', 'drain', ...bull('side')]);
         await side.waitFor((l) => l.msg === 'attempt started' && l.nodeId === 'held');
