@@ -181,7 +181,7 @@ export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) =
     try {
       return await fn({ executor, tools, options: { executor: 'bullmq', queue: choice.queue } });
     } finally {
-      await executor.close();
+      await Promise.all([executor.close(), tools.close()]);
     }
   }
   tools.prewarm(1);
