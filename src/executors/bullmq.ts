@@ -356,8 +356,9 @@ export class BullmqExecutor implements Executor {
       for (const runId of this.runs.keys()) this.chore(this.client.del(this.keys.run(runId)));
       await settleWithin([...this.chores], CLOSE_GRACE_MS);
     }
-    // QueueEvents.close() waits for a connection that is not coming back when Redis is gone: bounded.
-    await settleWithin([this.events.close(), this.checker.close(true), this.queue.close()], CLOSE_GRACE_MS);
+    // QueueEvents.close() waits for a connection that is not coming back when Redis is gone: bounded,
+    // and not waited for at all then.
+    await settleWithin([this.events.close(), this.checker.close(true), this.queue.close()], this.downSince === undefined ? CLOSE_GRACE_MS : 0);
     this.client.disconnect();
   }
 }

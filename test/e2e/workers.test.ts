@@ -192,40 +192,6 @@ runtime:
     expect(everything).not.toContain(WORKER_KEY);
   });
 
-  it('turns a worker killed with kill -9 mid-job into WorkerLost within the lost interval, and the other worker completes the retry', async () => {
-    const ws = experience(
-      'fragile',
-      `
-name: fragile
-version: 1.0.0
-state: { schema: {} }
-graph:
-  nodes:
-    - { id: fragile, kind: tool, impl: tools/once.mjs, on_error: { policy: retry, attempts: 2, backoff: linear, base_ms: 10 } }
-`,
-      { 'tools/once.mjs': 'export default async (input, ctx) => {\n  if (ctx.attempt === 1) await new Promise((r) => setTimeout(r, 60_000));\n  return { edge_output: { attempt: ctx.attempt } };\n};\n' },
-    );
-    const c = coordinator(['run', 'fragile', ...bull()]);
-    const { worker: victim } = await started('fragile');
-    const killedAt = Date.now();
-    victim.child.kill('SIGKILL');
-    await victim.exited;
-    workers.splice(workers.indexOf(victim), 1);
-    const res = await c.done;
-    const r = await outcomeOf(runLogs(ws.root).at(-1)!, res);
-    expectRunInvariants(r);
-    expect(r.completed!.status).toBe('success');
-    const [lost] = eventsOf(r, 'node.failed', 'fragile');
-    expect(lost).toMatchObject({ attempt: 1, willRetry: true, error: { name: 'WorkerLost' } });
-    expect(lost!.error.message).toMatch(/stopped renewing the job's lock/);
-    expect(Date.parse(lost!.ts) - killedAt).toBeLessThan(LOST_MS + 1_500);
-    expect(eventsOf(r, 'node.started', 'fragile').map((e) => e.attempt)).toEqual([1, 2]);
-    expect(eventsOf(r, 'node.completed', 'fragile')[0]!.output.edge_output).toEqual({ attempt: 2 });
-    const [survivor] = workers;
-    expect(attemptLines(survivor!, 'finished', r.last!.runId)).toMatchObject([{ nodeId: 'fragile', attempt: 2, ok: true }]);
-    await addWorker();
-  });
-
   it.each([['oe cancel'], ['SIGINT']])('%s reaches the job running on a worker: its AbortSignal fires and the run ends cancelled', async (how) => {
     const id = how === 'SIGINT' ? 'hold_sigint' : 'hold_cancel';
     const ws = experience(`${id}`, `name: ${id}\nversion: 1.0.0\nstate: { schema: {} }\ngraph:\n  nodes:\n    - { id: ${id}, kind: tool, impl: tools/hold.mjs }\n`, { 'tools/hold.mjs': HOLD_TOOL });
@@ -305,7 +271,7 @@ graph:
     const ws = experience(
       'late',
       `name: late\nversion: 1.0.0\nstate: { schema: {} }\ngraph:\n  nodes:\n    - { id: late, kind: tool, impl: tools/late.mjs }\n`,
-      { 'tools/late.mjs': 'export default async (input, ctx) => {\n  await new Promise((r) => setTimeout(r, 2500));\n  return { edge_output: { ranFor: ctx.runId } };\n};\n' },
+      { 'tools/late.mjs': 'export default async (input, ctx) => {\n  await new Promise((r) => setTimeout(r, 1500));\n  return { edge_output: { ranFor: ctx.runId } };\n};\n' },
     );
     const c = coordinator(['run', 'late', ...bull()]);
     const { worker: old, line } = await started('late');
@@ -324,6 +290,39 @@ graph:
     const text = readFileSync(resumed.file!, 'utf8');
     expect(text).not.toContain(line.jobId as string);
     expect(text.split('\n').filter((l) => l.includes(oldRunId)).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['run.started']);
+  });
+
+  it('turns a worker killed with kill -9 mid-job into WorkerLost within the lost interval, and the other worker completes the retry', async () => {
+    const ws = experience(
+      'fragile',
+      `
+name: fragile
+version: 1.0.0
+state: { schema: {} }
+graph:
+  nodes:
+    - { id: fragile, kind: tool, impl: tools/once.mjs, on_error: { policy: retry, attempts: 2, backoff: linear, base_ms: 10 } }
+`,
+      { 'tools/once.mjs': 'export default async (input, ctx) => {\n  if (ctx.attempt === 1) await new Promise((r) => setTimeout(r, 60_000));\n  return { edge_output: { attempt: ctx.attempt } };\n};\n' },
+    );
+    const c = coordinator(['run', 'fragile', ...bull()]);
+    const { worker: victim } = await started('fragile');
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    workers.splice(workers.indexOf(victim), 1);
+    const res = await c.done;
+    const r = await outcomeOf(runLogs(ws.root).at(-1)!, res);
+    expectRunInvariants(r);
+    expect(r.completed!.status).toBe('success');
+    const [lost] = eventsOf(r, 'node.failed', 'fragile');
+    expect(lost).toMatchObject({ attempt: 1, willRetry: true, error: { name: 'WorkerLost' } });
+    expect(lost!.error.message).toMatch(/stopped renewing the job's lock/);
+    expect(Date.parse(lost!.ts) - killedAt).toBeLessThan(LOST_MS + 1_500);
+    expect(eventsOf(r, 'node.started', 'fragile').map((e) => e.attempt)).toEqual([1, 2]);
+    expect(eventsOf(r, 'node.completed', 'fragile')[0]!.output.edge_output).toEqual({ attempt: 2 });
+    const [survivor] = workers;
+    expect(attemptLines(survivor!, 'finished', r.last!.runId)).toMatchObject([{ nodeId: 'fragile', attempt: 2, ok: true }]);
   });
 
   it('a worker whose copy of the files differs refuses the attempt, runs an edited tool’s new code, and on SIGINT finishes the attempt it holds, then exits 0', async () => {
