@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { relative, sep } from 'node:path';
 import type { RunControl } from '../engine/control.js';
 import type { LiveClaim, ClaimHandle } from '../engine/live-claim.js';
+import type { BullmqExecutor } from '../executors/bullmq.js';
 import type { InlineExecutor } from '../executors/inline.js';
 import type { ToolPool } from '../executors/tool-pool.js';
 import type { Graph } from '../experience/graph.js';
@@ -44,6 +45,11 @@ export interface RunFlags {
   showState?: boolean;
   /** Issue #14 §6: JSON lines on stdout (as --log-format json). */
   json?: boolean;
+  /** Issue #13: where attempts run (`inline` or `bullmq`) and, for bullmq, the queue's Redis. */
+  executor?: string;
+  redis?: string;
+  queue?: string;
+  workerLostMs?: string;
 }
 
 /** Adds the flags every run-starting command takes (SPEC §4, §3.2; issue #4's LLM flags). */
@@ -61,7 +67,11 @@ export function addRunFlags(cmd: Command): Command {
     .option('--json', 'one JSON object per stdout line (the same as --log-format json)')
     .option('--no-progress', 'no live view on a terminal: one line per finished node')
     .option('--tui', 'the live view (OpenExpertise\'s flag; the default on a terminal)')
-    .option('--show-state', 'print the final state in full at the end');
+    .option('--show-state', 'print the final state in full at the end')
+    .option('--executor <kind>', 'where node attempts run: inline (this process, the default) or bullmq (oe workers, through Redis)')
+    .option('--redis <url>', 'with --executor bullmq: the Redis server of the queue (env OE_REDIS_URL)')
+    .option('--queue <name>', 'with --executor bullmq: the queue the workers take attempts from (default oe)')
+    .option('--worker-lost-ms <ms>', 'with --executor bullmq: a worker silent this long has lost its attempt (default 10000)');
 }
 
 /** commander's collector for a repeatable option. */
@@ -165,10 +175,12 @@ export function workspacePath(workspace: string, abs: string): string {
   return relative(workspace, abs).split(sep).join('/') || '.';
 }
 
-/** The in-process executor and its tool threads, started early so a thread boots during start-up. */
+/** The executor of a run and its tool threads, started early so a thread boots during start-up. */
 export interface RunExecutor {
-  executor: InlineExecutor;
+  executor: InlineExecutor | BullmqExecutor;
   tools: ToolPool;
+  /** What run.started records of a remote executor (issue #13): its kind and queue, never the Redis URL. */
+  options?: { executor: 'bullmq'; queue: string };
 }
 
 /**
@@ -177,9 +189,21 @@ export interface RunExecutor {
  * the experience has no tool node. Tools' own stdout goes to stderr in json format (stdout carries
  * only events, SPEC §4).
  */
-export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) => Promise<T>): Promise<T> {
+export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) => Promise<T>, remote?: { g: Globals; flags: RunFlags }): Promise<T> {
+  // Issue #13: with --executor bullmq, attempts go to oe workers; Redis is reached before anything is written.
+  const choice = remote ? (await import('../executors/bullmq-config.js')).parseExecutorFlags(remote.flags, remote.g.env) : ({ kind: 'inline' } as const);
   const [{ InlineExecutor }, { ToolPool }] = await Promise.all([import('../executors/inline.js'), import('../executors/tool-pool.js')]);
   const tools = new ToolPool({ maxWorkers: 1, stdout: output.format === 'json' ? process.stderr : process.stdout, stderr: process.stderr });
+  if (choice.kind === 'bullmq') {
+    const { BullmqExecutor } = await import('../executors/bullmq.js');
+    const secrets = redactable(secretValues(remote!.g.env));
+    const executor = await BullmqExecutor.open({ redis: choice.redis, queue: choice.queue, lostMs: choice.lostMs, workspace: remote!.g.workspace, secrets, log: redactingLogger(output.err, secrets) });
+    try {
+      return await fn({ executor, tools, options: { executor: 'bullmq', queue: choice.queue } });
+    } finally {
+      await Promise.all([executor.close(), tools.close()]);
+    }
+  }
   tools.prewarm(1);
   const executor = new InlineExecutor({ tools });
   try {
@@ -243,6 +267,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
     ...(req.resumed ? { definitionSource: req.source.definitionSource } : {}),
     ...(req.memo?.rerun.size ? { rerun: [...req.memo.rerun] } : {}),
+    ...req.executor.options,
     pid: me.pid,
     host: me.host,
     ...(me.started ? { processStart: me.started } : {}),

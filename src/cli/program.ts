@@ -15,6 +15,7 @@ import { register as registerValidate } from './validate.js';
 import { commandHelp, rootHelp } from './help.js';
 import { register as registerCompletion } from './completion.js';
 import { register as registerDoctor } from './doctor.js';
+import { register as registerWorker } from './worker.js';
 import { OE_VERSION } from './version.js';
 
 /**
@@ -27,7 +28,7 @@ export function buildProgram(proc: CliProcess): Command {
     .version(OE_VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerDoctor, registerCompletion]) {
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerDoctor, registerCompletion, registerWorker]) {
     register(program, proc);
   }
   // Issue #14 §7: examples, exit codes and the environment after the options.

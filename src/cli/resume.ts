@@ -41,6 +41,6 @@ export const register: Register = (program, proc) => {
         memo: rerun.length ? prior.memo.withRerun(rerun) : prior.memo,
         resumed: { runId, lineage: prior.lineage, live: prior.live, priorChildren: prior.priorChildren },
       });
-    });
+    }, { g: globals, flags });
   });
 };

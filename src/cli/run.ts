@@ -21,6 +21,6 @@ export const register: Register = (program, proc) => {
         args: given,
         executor,
       });
-    });
+    }, { g: globals, flags });
   });
 };

@@ -49,6 +49,15 @@ async function oe(...argv: string[]): Promise<void> {
 beforeEach(() => vi.clearAllMocks());
 
 describe('oe run', () => {
+  it('#13: hands the executor flags to withRunExecutor, which chooses the executor', async () => {
+    await oe('run', 'exp', '--executor', 'bullmq', '--redis', 'redis://h:1', '--queue', 'q', '--worker-lost-ms', '3000');
+    const [, , remote] = withRunExecutor.mock.calls[0]! as unknown as [unknown, unknown, { g: { workspace: string }; flags: Record<string, string> }];
+    expect(remote.g.workspace).toBe('/ws');
+    expect(remote.flags).toMatchObject({ executor: 'bullmq', redis: 'redis://h:1', queue: 'q', workerLostMs: '3000' });
+    await oe('resume', RUN, '--executor', 'bullmq', '--redis', 'redis://h:2');
+    expect((withRunExecutor.mock.calls[1]! as unknown as [unknown, unknown, { flags: Record<string, string> }])[2].flags).toMatchObject({ executor: 'bullmq', redis: 'redis://h:2' });
+  });
+
   it('loads the experience and launches with the flags and the parsed args', async () => {
     await oe('run', 'exp', '--args', '{"a":1}', '--concurrency', '3', '--replay', 'rec');
     expect(loadExperience).toHaveBeenCalledWith('exp', '/work');
