@@ -214,6 +214,26 @@ export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) =
 }
 
 /**
+ * The run's args: `--args` (over a resume's carried args) checked against `inputs`, plus the gates'
+ * verdicts (issue #11 §1: an arg named after a gate is its verdict, whatever `inputs` declare;
+ * `--approve`/`--reject` are shorthands).
+ * @throws {ValidationError} for args that fail `inputs`, a verdict that is not one of its gate's
+ *   options, or node kinds this build cannot run.
+ */
+export async function runArgs(g: Globals, flags: RunFlags, req: Pick<LaunchRequest, 'source' | 'args'>): Promise<{ [name: string]: Json }> {
+  const { experience } = req.source;
+  const [{ resolveArgs }, { splitVerdicts }] = await Promise.all([import('../experience/args.js'), import('../experience/gate-args.js')]);
+  const given = splitVerdicts(experience, { ...req.args, ...verdictFlags(flags) });
+  const resolved = resolveArgs(experience.inputs, given.rest);
+  const problems = [...resolved.problems, ...given.problems];
+  const unsupported: Problem[] = experience.graph.nodes
+    .filter((n) => !SUPPORTED_KINDS.includes(n.kind))
+    .map((n) => ({ file: req.source.file ? workspacePath(g.cwd, req.source.file) : '<definition>', message: `node ${n.id}: kind "${n.kind}" is not supported by this version of oe (supported: ${SUPPORTED_KINDS.join(', ')})` }));
+  if (problems.length + unsupported.length > 0) throw new ValidationError([...problems, ...unsupported]);
+  return { ...resolved.args, ...given.verdicts };
+}
+
+/**
  * Checks everything, then executes the run and prints its events and its last line. Sets the exit
  * code: 0 success, 1 failure, 3 paused (a gate waits, `oe pause`, the budget), 130 cancelled.
  * @throws {ValidationError} for args that fail `inputs` or node kinds this build cannot run — before
@@ -223,16 +243,7 @@ export async function withRunExecutor<T>(output: Output, fn: (ex: RunExecutor) =
 export async function launchRun(g: Globals, output: Output, proc: CliProcess, flags: RunFlags, req: LaunchRequest): Promise<RunResult> {
   const { experience, graph } = req.source;
   const { executor, tools } = req.executor;
-  const [{ resolveArgs }, { splitVerdicts }] = await Promise.all([import('../experience/args.js'), import('../experience/gate-args.js')]);
-  // Issue #11 §1: an arg named after a gate is its verdict, whatever `inputs` declare.
-  const given = splitVerdicts(experience, { ...req.args, ...verdictFlags(flags) });
-  const resolved = resolveArgs(experience.inputs, given.rest);
-  const args = { ...resolved.args, ...given.verdicts };
-  const problems = [...resolved.problems, ...given.problems];
-  const unsupported: Problem[] = experience.graph.nodes
-    .filter((n) => !SUPPORTED_KINDS.includes(n.kind))
-    .map((n) => ({ file: req.source.file ? workspacePath(g.cwd, req.source.file) : '<definition>', message: `node ${n.id}: kind "${n.kind}" is not supported by this version of oe (supported: ${SUPPORTED_KINDS.join(', ')})` }));
-  if (problems.length + unsupported.length > 0) throw new ValidationError([...problems, ...unsupported]);
+  const args = await runArgs(g, flags, req);
   const concurrency = parsePositiveInt('--concurrency', flags.concurrency) ?? experience.runtime.concurrency;
   const llm = await llmSettings(flags, g);
   executor.setLlm(llm);

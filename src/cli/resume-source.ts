@@ -36,6 +36,8 @@ export interface PriorRun {
   live(): LiveClaim | undefined;
   /** The child run the chain last started for each `experience` node unit (engine/child-run.ts). */
   priorChildren: Map<string, RunId>;
+  /** The prior run's fold (`--dry-run` compares against its hash parts). */
+  state: RunState;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
     lineage: chain.logs.map((l) => l.runId),
     live,
     priorChildren: priorChildrenOf(chain.logs.map((l) => l.events)),
+    state: prior,
   };
 }
 

@@ -10,6 +10,8 @@ interface ResumeFlags extends RunFlags {
   reload: boolean;
   /** `--rerun a,b`: nodes to execute whatever the memo holds (issue #9 §6). */
   rerun?: string;
+  /** `--dry-run`: print the plan, execute nothing (issue #11 §5). */
+  dryRun?: boolean;
 }
 
 export const register: Register = (program, proc) => {
@@ -20,7 +22,8 @@ export const register: Register = (program, proc) => {
       .description('run again, restoring every node whose input hash matches a completed node of the prior run')
       .option('--experience <path>', 'experience to run (default: the recorded path if it still exists, else the recorded definition); with latest, its newest run')
       .option('--no-reload', 'use the definition recorded in the prior log, not the file')
-      .option('--rerun <nodes>', 'execute these nodes (comma-separated ids) whatever the memo holds; their dependents follow their own input hashes'),
+      .option('--rerun <nodes>', 'execute these nodes (comma-separated ids) whatever the memo holds; their dependents follow their own input hashes')
+      .option('--dry-run', 'print what the resume would do per node (cached, executes and why, may execute, waits, dropped); execute nothing, write no log'),
   ).action(async (runIdArg: string, flags: ResumeFlags, cmd) => {
     const [{ parseRunRef }, { locateRun }] = await Promise.all([import('../inspect/run-ref.js'), import('../inspect/locate.js')]);
     const ref = parseRunRef(runIdArg); // SPEC §3.2 (1): before anything touches the file system
@@ -30,6 +33,14 @@ export const register: Register = (program, proc) => {
     const runId = ref.kind === 'id' ? ref.runId : locateRun(globals.workspace, runIdArg, { ...(flags.experience !== undefined ? { experience: flags.experience } : {}), cwd: globals.cwd }).runId;
     const { launchRun, parseArgsFlag, withRunExecutor } = await import('./launch.js');
     const given = parseArgsFlag(flags.args);
+    if (flags.dryRun) {
+      const { prepareResume } = await import('./resume-source.js');
+      const prior = await prepareResume(globals, output, runId, { ...(flags.experience ? { experience: flags.experience } : {}), reload: flags.reload });
+      const rerun = flags.rerun === undefined ? [] : (await import('./rerun.js')).parseRerun(flags.rerun, prior.source.experience);
+      const memo = rerun.length ? prior.memo.withRerun(rerun) : prior.memo;
+      await (await import('./resume-dry-run.js')).printResumePlan(globals, output, flags, runId, prior, { source: prior.source, args: { ...prior.args, ...given }, memo });
+      return;
+    }
     await withRunExecutor(output, async (executor) => {
       const { prepareResume } = await import('./resume-source.js');
       const prior = await prepareResume(globals, output, runId, { ...(flags.experience ? { experience: flags.experience } : {}), reload: flags.reload });

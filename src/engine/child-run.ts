@@ -25,6 +25,8 @@ export type ChildContext = Pick<RunParams, 'workspace' | 'executor' | 'hasher' |
   control: RunControl;
   /** The child run the parent's resume chain last started, by unit (`nodeId` or `nodeId\0index`). */
   priorChildren?: ReadonlyMap<string, RunId>;
+  /** A plan, not a run (engine/dry-run.ts): no nested run starts; the attempt fails as not executed. */
+  dryRun?: boolean;
 };
 
 /** The key of a unit in `priorChildren`. */
@@ -67,6 +69,7 @@ export async function runChild(
   index: number | undefined,
   input: NodeInput,
 ): Promise<AttemptResult> {
+  if (c.dryRun) return { ok: false, error: { name: 'DryRunError', message: `node ${node.id}: a dry run starts no nested run` }, retryable: false };
   const [{ loadExperience }, { resolveArgs }, { executeRun }, { seedState }, { buildMemo }, { readLineage }, { claimRun }, { selfIdentity }] = await Promise.all([
     import('../experience/load.js'),
     import('../experience/args.js'),

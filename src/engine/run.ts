@@ -57,6 +57,8 @@ export interface RunParams {
   askGate?(gate: { nodeId: NodeId; message: string; options: string[]; default?: string }): Promise<string | undefined>;
   /** The environment the nodes see: declared `env:` parts are read from it (issue #9 §2). */
   env: Readonly<Record<string, string | undefined>>;
+  /** A plan, not a run (engine/dry-run.ts): `experience` nodes start no nested run. */
+  dryRun?: boolean;
   /** Called with each event after it is appended and folded (the console). */
   onEvent(event: OeEvent, state: Readonly<RunState>): void;
   nodeLogger(nodeId: string, iteration?: number): NodeLogger;
@@ -181,6 +183,7 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
         parentRunId: p.runId,
         control: p.control,
         ...(p.priorChildren ? { priorChildren: p.priorChildren } : {}),
+        ...(p.dryRun ? { dryRun: true } : {}),
       },
     };
     const finish = (id: NodeId, r: TaskResult): void => {
