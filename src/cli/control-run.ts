@@ -75,3 +75,18 @@ export async function signalRun(workspace: string, runId: RunId, action: 'pause'
     await sleep(100);
   }
 }
+
+/**
+ * Waits until the process that executed `runId` has exited (after run.completed it still releases
+ * its live claim), polling every 50 ms.
+ * @throws {RunNotLiveError} when it is still alive after `waitMs`.
+ */
+export async function waitForExit(workspace: string, runId: RunId, waitMs: number): Promise<void> {
+  const file = runLogPath(workspace, runId);
+  const state = await stateOf(file);
+  const deadline = Date.now() + waitMs;
+  while (isRunProcessAlive(state.options)) {
+    if (Date.now() >= deadline) throw new RunNotLiveError(`run ${runId} recorded its end but its process (pid ${state.options?.pid}) is still alive after ${Math.round(waitMs / 1000)} s`);
+    await sleep(50);
+  }
+}

@@ -27,15 +27,16 @@ oe prints (the end of the id), or latest (the newest run; with --experience, of 
 /** Examples per command, shown after its options. */
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   run: ['oe run experiences/weather-stats', `oe run . --args '{"repo": "../app"}' --concurrency 4`, 'oe run . --json | jq -c \'select(.msg == "node.failed")\'', 'oe run . --replay recordings/   # LLM answers from recordings, no network'],
-  resume: ['oe resume latest', 'oe resume 1a2b3c4d --args \'{"strict": true}\'', 'oe resume 1a2b3c4d --no-reload   # the definition recorded in the log'],
+  resume: ['oe resume latest', 'oe resume 1a2b3c4d --args \'{"strict": true}\'', 'oe resume 1a2b3c4d --approve review   # a gate\'s verdict', 'oe resume latest --dry-run   # what would execute, and why', 'oe resume 1a2b3c4d --no-reload   # the definition recorded in the log'],
   inspect: ['oe inspect latest', 'oe inspect 1a2b3c4d --node review', 'oe inspect 1a2b3c4d --why decide', 'oe inspect latest --html report.html', 'oe inspect latest --events --type node.failed | jq .error'],
   runs: ['oe runs', 'oe runs --experience experiences/weather-stats --limit 5', 'oe runs --json | jq -r \'select(.status == "failure") | .runId\''],
   diff: ['oe diff 1a2b3c4d latest', 'oe diff 1a2b3c4d 5e6f7a8b --json | jq \'.nodes[] | select(.changed)\''],
   validate: ['oe validate experiences/weather-stats', 'oe validate . --json'],
   graph: ['oe graph . > graph.mmd', 'oe graph . --html -o graph.html --direction LR'],
   init: ['oe init my-experience && oe run my-experience'],
-  pause: ['oe pause latest'],
+  pause: ['oe pause latest', 'oe pause 1a2b3c4d --wait --timeout 120 --json'],
   cancel: ['oe cancel 1a2b3c4d'],
+  modify: ['oe modify latest -c exp/experience.edited.yaml            # validate, pause, report', 'oe modify 1a2b3c4d -c exp/experience.edited.yaml --resume   # and resume with it'],
   schema: ['oe schema > experience.schema.json'],
   doctor: ['oe doctor', 'oe doctor --json | jq \'.checks[] | select(.status != "ok")\''],
   completion: ['source <(oe completion bash)        # in ~/.bashrc', 'oe completion zsh > "${fpath[1]}/_oe"', 'oe completion fish > ~/.config/fish/completions/oe.fish'],
@@ -45,8 +46,8 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 export function commandHelp(name: string): string {
   const ex = EXAMPLES[name] ?? [];
   const parts = ex.length ? [`Examples:\n${ex.map((e) => `  $ ${e}`).join('\n')}`] : [];
-  if (['inspect', 'resume', 'diff', 'pause', 'cancel'].includes(name)) parts.push(RUN_IDS);
-  if (['run', 'resume'].includes(name)) parts.push(EXIT_CODES);
+  if (['inspect', 'resume', 'diff', 'pause', 'cancel', 'modify'].includes(name)) parts.push(RUN_IDS);
+  if (['run', 'resume', 'modify'].includes(name)) parts.push(EXIT_CODES);
   return parts.length ? `\n${parts.join('\n\n')}\n` : '';
 }
 

@@ -7,6 +7,7 @@ import { register as registerDiff } from './diff.js';
 import { register as registerGraph } from './graph.js';
 import { register as registerInit } from './init.js';
 import { register as registerInspect } from './inspect.js';
+import { register as registerModify } from './modify.js';
 import { register as registerResume } from './resume.js';
 import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
@@ -28,7 +29,7 @@ export function buildProgram(proc: CliProcess): Command {
     .version(OE_VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerDoctor, registerCompletion, registerWorker]) {
+  for (const register of [registerRun, registerResume, registerValidate, registerSchema, registerGraph, registerInspect, registerRuns, registerDiff, registerInit, registerControl, registerModify, registerDoctor, registerCompletion, registerWorker]) {
     register(program, proc);
   }
   // Issue #14 §7: examples, exit codes and the environment after the options.
