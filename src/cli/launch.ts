@@ -37,6 +37,8 @@ export interface RunFlags {
   llmTimeout?: string;
   approve?: string[];
   reject?: string[];
+  /** Issue #11 §6: the cap, in USD, on what the run (and its resume chain) spends on LLM requests. */
+  maxCost?: string;
   /** Issue #14 §1: commander's negation of --no-progress (false when given). */
   progress?: boolean;
   /** `--tui`, OpenExpertise's name for the live view. */
@@ -64,6 +66,7 @@ export function addRunFlags(cmd: Command): Command {
     .option('--llm-timeout <ms>', 'timeout of one LLM request in ms (default 600000)')
     .option('--approve <gate>', 'give the gate the verdict approve (repeatable; same as --args \'{"<gate>": "approve"}\')', collect, [])
     .option('--reject <gate>', 'give the gate the verdict reject (repeatable)', collect, [])
+    .option('--max-cost <usd>', 'a hard cap on what LLM requests may cost, in USD (with a resume: what its chain spent counts); a request whose worst case would pass it is not sent, and the run pauses (exit 3)')
     .option('--json', 'one JSON object per stdout line (the same as --log-format json)')
     .option('--no-progress', 'no live view on a terminal: one line per finished node')
     .option('--tui', 'the live view (OpenExpertise\'s flag; the default on a terminal)')
@@ -137,6 +140,16 @@ export async function llmSettings(flags: RunFlags, g: Globals): Promise<LlmSetti
   };
 }
 
+/**
+ * A USD amount flag: a number ≥ 0 such as `5` or `0.25`.
+ * @throws {UsageError} naming the flag and the value otherwise.
+ */
+function parseUsd(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new UsageError(`${flag} must be an amount in USD such as 5 or 0.25, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
 function parseNonNegativeInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
   return Number(value);
@@ -167,7 +180,7 @@ export interface LaunchRequest {
   executor: RunExecutor;
   memo?: Memo;
   /** For a resume: the prior run, its resume chain, whether it is live, and its child runs. */
-  resumed?: { runId: RunId; lineage: RunId[]; live(): LiveClaim | undefined; priorChildren?: ReadonlyMap<string, RunId> };
+  resumed?: { runId: RunId; lineage: RunId[]; live(): LiveClaim | undefined; priorChildren?: ReadonlyMap<string, RunId>; spentUsd?(): Promise<number> };
 }
 
 /** A path relative to the workspace with POSIX separators, for the log. */
@@ -246,6 +259,13 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
   const args = await runArgs(g, flags, req);
   const concurrency = parsePositiveInt('--concurrency', flags.concurrency) ?? experience.runtime.concurrency;
   const llm = await llmSettings(flags, g);
+  const maxCost = parseUsd('--max-cost', flags.maxCost);
+  if (maxCost !== undefined) {
+    // The budget is kept by this process: requests sent from workers could not be held to it.
+    if (req.executor.options?.executor === 'bullmq') throw new UsageError('--max-cost needs --executor inline: LLM requests are held to the budget in the process that sends them');
+    const { Budget } = await import('../engine/budget.js');
+    llm.budget = new Budget(maxCost, req.resumed?.spentUsd ? await req.resumed.spentUsd() : 0);
+  }
   executor.setLlm(llm);
   tools.resize(maxToolAttempts(experience, concurrency));
   await (await import('./llm-warnings.js')).printLlmWarnings(output, experience, llm, req.source.file ? { file: req.source.file, label: workspacePath(g.cwd, req.source.file) } : undefined);
@@ -278,6 +298,7 @@ export async function launchRun(g: Globals, output: Output, proc: CliProcess, fl
     ...(llm.replayDir ? { replay: workspacePath(g.workspace, llm.replayDir) } : {}),
     ...(req.resumed ? { definitionSource: req.source.definitionSource } : {}),
     ...(req.memo?.rerun.size ? { rerun: [...req.memo.rerun] } : {}),
+    ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
     ...req.executor.options,
     pid: me.pid,
     host: me.host,

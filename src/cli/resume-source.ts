@@ -11,6 +11,8 @@ import { definitionFromLog, loadExperience } from '../experience/load.js';
 import { gateRejectedReason } from '../engine/gate-task.js';
 import { gatesOf } from '../experience/gate-args.js';
 import type { Experience } from '../experience/types.js';
+import { runSpent } from '../log/derive.js';
+import type { OeEvent } from '../log/events.js';
 import { fold, type RunState } from '../log/fold.js';
 import { readLineage } from '../log/lineage.js';
 import { isRunProcessAlive, runProcess } from '../log/liveness.js';
@@ -38,6 +40,8 @@ export interface PriorRun {
   priorChildren: Map<string, RunId>;
   /** The prior run's fold (`--dry-run` compares against its hash parts). */
   state: RunState;
+  /** What the resume chain spent on LLM requests, nested runs included, USD (a resume's `--max-cost` counts it). */
+  spentUsd(): Promise<number>;
 }
 
 /**
@@ -89,7 +93,30 @@ export async function prepareResume(g: Globals, output: Output, runId: RunId, op
     live,
     priorChildren: priorChildrenOf(chain.logs.map((l) => l.events)),
     state: prior,
+    spentUsd: () => chainSpend(g.workspace, chain.logs.map((l) => l.events)),
   };
+}
+
+/**
+ * What the runs of a resume chain spent on LLM requests (not replayed ones), USD, with the nested
+ * runs their `experience` nodes started (read from their logs, transitively; a gone log counts 0).
+ */
+async function chainSpend(workspace: string, logs: ReadonlyArray<readonly OeEvent[]>): Promise<number> {
+  const { readLog } = await import('../log/reader.js');
+  let total = 0;
+  const seen = new Set<string>();
+  const pending: Array<readonly OeEvent[]> = [...logs];
+  while (pending.length > 0) {
+    const events = pending.pop()!;
+    total += runSpent(fold(events))?.costUsd ?? 0;
+    for (const e of events) {
+      if (e.type !== 'node.started' || !e.childRunId || seen.has(e.childRunId)) continue;
+      seen.add(e.childRunId);
+      const file = runLogPath(workspace, e.childRunId);
+      if (existsSync(file)) pending.push((await readLog(file)).events);
+    }
+  }
+  return total;
 }
 
 /**

@@ -64,7 +64,7 @@ export async function resumeRun(globals: Globals, output: Output, proc: CliProce
       args: { ...prior.args, ...given },
       executor,
       memo: rerun.length ? prior.memo.withRerun(rerun) : prior.memo,
-      resumed: { runId, lineage: prior.lineage, live: prior.live, priorChildren: prior.priorChildren },
+      resumed: { runId, lineage: prior.lineage, live: prior.live, priorChildren: prior.priorChildren, spentUsd: prior.spentUsd },
     });
   }, { g: globals, flags });
 }

@@ -52,6 +52,12 @@ export function nextCommands(e: Pick<RunEnd, 'runId' | 'status' | 'resumedFrom' 
         failedNode ? { cmd: `oe inspect ${id} --node ${failedNode}`, why: 'the failing node: its inputs, attempts and error' } : { cmd: `oe inspect ${id}`, why: 'what ran and what failed' },
       ];
     default: {
+      // Issue #11 §6: a run paused at its budget continues with a higher one.
+      const budget = e.status === 'paused' ? e.state.paused?.budget : undefined;
+      if (budget) {
+        const more = Math.ceil((budget.spentUsd + budget.needUsd) * 2 * 100) / 100;
+        return [{ cmd: `oe resume ${id} --max-cost ${Math.max(more, budget.maxCostUsd * 2)}`, why: `a higher budget: ${budget.nodeId} needs up to $${budget.needUsd} more; what the chain spent counts` }];
+      }
       // Issue #11 §1: a run paused at a gate continues with its verdict.
       const gate = e.status === 'paused' ? e.state.waiting[0] : undefined;
       if (gate) {

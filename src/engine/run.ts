@@ -21,7 +21,8 @@ import type { Memo } from './memo.js';
 import { skippedEvent } from './node-decide.js';
 import { newPrepCache } from './node-prep.js';
 import { runNodeTask, type TaskContext, type TaskResult } from './node-task.js';
-import { Scheduler } from './schedule.js';
+import { usd } from './budget.js';
+import { Scheduler, type Outcome } from './schedule.js';
 import { RunViews, ViewBuilder } from './views.js';
 
 /** Everything a run needs, resolved and checked before the first event (STYLE §3.10). */
@@ -135,6 +136,11 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
   let status: RunStatus = 'failure';
   let internalError: Error | undefined;
   const { graph } = p.plan;
+  // Issue #11 §6: a node whose LLM request did not fit the budget is held, like a gate that waits:
+  // nothing new starts and the run ends paused; a resume with a higher budget runs it again.
+  // An experience node whose nested run paused at the (shared) budget is held too.
+  const budgetStopped = (id: NodeId): boolean => p.llm.budget?.stop !== undefined && (stoppedByBudget(state, id) || graph.nodes.get(id)?.kind === 'experience');
+  const held = (id: NodeId, outcome: Outcome): Outcome => ((outcome === 'fatal' || outcome === 'failed') && budgetStopped(id) ? 'waiting' : outcome);
   const views = new RunViews(graph, new ViewBuilder(p.plan.experience.state.schema, p.plan.seed));
   const scheduler = new Scheduler(graph, (id) => views.viewOf(id));
   try {
@@ -188,11 +194,11 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     };
     const finish = (id: NodeId, r: TaskResult): void => {
       views.finish(id, r.out);
-      scheduler.done(id, r.outcome);
+      scheduler.done(id, held(id, r.outcome));
       // A pipeline's other stages finish with it (graph.ts groups), after it, in stage order.
       for (const m of r.members ?? []) {
         views.finish(m.id, r.out);
-        scheduler.done(m.id, m.outcome);
+        scheduler.done(m.id, held(m.id, m.outcome));
       }
     };
     for (;;) {
@@ -241,11 +247,20 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     throw writeError;
   }
   if (status === 'paused') {
-    const reason = scheduler.waiting > 0 && p.control.request !== 'pause' ? `waiting at gate ${state.waiting.map((w) => w.nodeId).join(', ')} for a verdict` : 'pause requested';
-    await emit({ type: 'run.paused', reason, pending: pendingNodes(state, graph.order) }, true);
+    const stop = p.llm.budget?.stop;
+    const reason =
+      p.control.request === 'pause'
+        ? 'pause requested'
+        : stop
+          ? `budget: ${usd(stop.spentUsd)} spent of the --max-cost budget of ${usd(p.llm.budget!.maxUsd)}; node ${stop.nodeId}'s next LLM request could cost up to ${usd(stop.needUsd)}, so it was not sent`
+          : `waiting at gate ${state.waiting.map((w) => w.nodeId).join(', ')} for a verdict`;
+    const budget = stop && p.control.request !== 'pause' ? { budget: { maxCostUsd: p.llm.budget!.maxUsd, spentUsd: stop.spentUsd, nodeId: stop.nodeId, needUsd: stop.needUsd } } : {};
+    // A node the budget stopped is left for the resume too, though its attempt is recorded failed.
+    const pending = stop ? graph.order.filter((id) => pendingNodes(state, [id]).length > 0 || (state.nodes.get(id)?.status === 'failed' && budgetStopped(id))) : pendingNodes(state, graph.order);
+    await emit({ type: 'run.paused', reason, pending, ...budget }, true);
   }
   const error = internalError ? { name: 'InternalError', message: errorRecord(internalError).message } : p.control.failure ? errorRecord(p.control.failure) : undefined;
-  const fatal = (id: NodeId): boolean => graph.nodes.get(id)?.on_error.policy !== 'skip';
+  const fatal = (id: NodeId): boolean => graph.nodes.get(id)?.on_error.policy !== 'skip' && !budgetStopped(id);
   await emit(completionOf(state, graph.order, status, Math.round(p.clock.monotonic() - t0), error, fatal), true);
   unhardStop();
   await writer.close();
@@ -257,4 +272,13 @@ export async function executeRun(p: RunParams): Promise<RunResult> {
     logFile,
     ...(internalError ? { internalError } : {}),
   };
+}
+
+/** Whether a node's (or one of its iterations') last failure was a request the budget did not let out. */
+function stoppedByBudget(state: RunState, id: NodeId): boolean {
+  const n = state.nodes.get(id);
+  if (!n) return false;
+  if (n.error?.name === 'BudgetExceededError') return true;
+  for (const it of n.iterations.values()) if (it.error?.name === 'BudgetExceededError') return true;
+  return false;
 }

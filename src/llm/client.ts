@@ -77,6 +77,36 @@ export async function sendRequest(req: LlmRequest, opts: SendOptions): Promise<S
   }
 }
 
+/** The fields of a Messages request that `POST /v1/messages/count_tokens` takes. */
+const COUNTED_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers'] as const;
+
+/**
+ * The input tokens of `req` as the API counts them (`POST /v1/messages/count_tokens`, free of
+ * charge; issue #11 §6 holds requests to `--max-cost` with it).
+ * @throws {LlmRequestError} as sendRequest does; the signal's reason when it aborts.
+ */
+export async function countTokens(req: LlmRequest, opts: Omit<SendOptions, 'onRetry'>): Promise<number> {
+  const sdk: Sdk = await import('@anthropic-ai/sdk');
+  const client = new sdk.Anthropic({
+    apiKey: opts.apiKey,
+    baseURL: opts.baseURL ?? null,
+    maxRetries: opts.maxRetries,
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    openTelemetry: false,
+    logLevel: 'warn',
+    logger: sdkLogger(opts.log, opts.apiKey),
+  });
+  const body: { [k: string]: unknown } = {};
+  for (const k of COUNTED_FIELDS) if ((req as unknown as { [k: string]: unknown })[k] !== undefined) body[k] = (req as unknown as { [k: string]: unknown })[k];
+  try {
+    const r = await client.messages.countTokens(body as unknown as Parameters<typeof client.messages.countTokens>[0], { signal: opts.signal });
+    return r.input_tokens;
+  } catch (err) {
+    if (opts.signal.aborted) throw opts.signal.reason;
+    throw requestError('Anthropic', { ...sdk, base: sdk.AnthropicError } as unknown as SdkErrors, err, 1, opts.apiKey);
+  }
+}
+
 function result(msg: unknown, requestId: string | null | undefined, streamed: boolean): SendResult {
   // The SDK's Message carries non-enumerable extras (`_request_id`); the JSON round trip keeps what
   // the API sent, in the shape a recording stores (STYLE §3.5).

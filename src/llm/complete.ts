@@ -5,6 +5,7 @@ import type { Usage } from '../log/events.js';
 import type { LlmSettings, NodeLogger } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import { MissingApiKeyError } from './errors.js';
+import { withinBudget, worstCaseUsd } from './budget-guard.js';
 import { requestCostUsd } from './pricing.js';
 import { readRecording, writeRecording } from './recording.js';
 import { requestHash, type LlmRequest, type LlmResponse, type RequestBody } from './request.js';
@@ -82,16 +83,22 @@ export async function recordedCall<R extends object>(
 export async function complete(req: LlmRequest, ctx: CallContext): Promise<Completion> {
   const { llm } = ctx;
   const r = await recordedCall<LlmResponse>(req as unknown as RequestBody, ctx, async (apiKey) => {
-    const { sendRequest } = await import('./client.js');
-    return sendRequest(req, {
+    const { sendRequest, countTokens } = await import('./client.js');
+    const opts = {
       apiKey,
       ...(llm.baseURL ? { baseURL: llm.baseURL } : {}),
       maxRetries: ctx.maxRetries ?? llm.maxRetries ?? DEFAULT_MAX_RETRIES,
       ...((ctx.requestTimeoutMs ?? llm.requestTimeoutMs) !== undefined ? { timeoutMs: (ctx.requestTimeoutMs ?? llm.requestTimeoutMs)! } : {}),
       signal: ctx.signal,
-      onRetry: ctx.onRetry,
       log: ctx.log,
-    });
+    };
+    // Issue #11 §6: under --max-cost, a request is sent only if its worst case fits the budget.
+    return withinBudget(
+      ctx,
+      async () => worstCaseUsd(ctx.nodeId, req.model, await countTokens(req, opts), req.max_tokens),
+      () => sendRequest(req, { ...opts, onRetry: ctx.onRetry }),
+      (sent) => usageOf(sent.response, req.model).costUsd ?? null,
+    );
   });
   const usage = usageOf(r.response, req.model, { replayed: r.source === 'replay', ...(r.requestId ? { requestId: r.requestId } : {}) });
   return { response: r.response, usage, hash: r.hash, source: r.source };

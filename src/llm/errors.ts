@@ -101,3 +101,13 @@ export class LlmTruncatedError extends LlmError {
     super(message);
   }
 }
+
+/**
+ * Gives an error of a later request of an attempt the usage of its earlier ones (a re-ask after a
+ * schema mismatch), so what the attempt spent is recorded in node.failed — and counted against a
+ * resumed budget — whatever stopped it. An error that carries usage already keeps its own.
+ */
+export function withUsageSoFar(e: unknown, usage: Usage): unknown {
+  if (e !== null && typeof e === 'object' && (e as { usage?: unknown }).usage === undefined && Object.isExtensible(e)) Object.defineProperty(e, 'usage', { value: usage, enumerable: false, configurable: true });
+  return e;
+}

@@ -9,9 +9,10 @@ import type { NodeResult } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import { describeApiError, describeConnectionError, requestError, type SdkErrors } from './client.js';
 import { DEFAULT_MAX_RETRIES, recordedCall, type CallContext } from './complete.js';
-import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError } from './errors.js';
+import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './errors.js';
 import { validateJson } from './json-schema.js';
 import type { BaseRequest } from './prompt-layout.js';
+import { inputTokensUpperBound, withinBudget, worstCaseUsd } from './budget-guard.js';
 import { requestCostUsd } from './pricing.js';
 import { redact } from './redact.js';
 import type { RequestBody } from './request.js';
@@ -94,7 +95,18 @@ async function responseFormat(schema: { [k: string]: Json }): Promise<NonNullabl
 
 /** One request and its reply text; `before` is the usage of earlier requests of the attempt. */
 async function ask(req: OpenAiRequest, call: CallContext, before?: Usage): Promise<{ text: string; usage: Usage }> {
-  const r = await recordedCall<OpenAiResponse>(req as unknown as RequestBody, call, (apiKey) => send(req, apiKey, call));
+  // Issue #11 §6: under --max-cost, held to the budget; Chat Completions has no token-counting
+  // endpoint, so the input's worst case is its upper bound in bytes.
+  const r = await recordedCall<OpenAiResponse>(req as unknown as RequestBody, call, (apiKey) =>
+    withinBudget(
+      call,
+      () => Promise.resolve(worstCaseUsd(call.nodeId, req.model, inputTokensUpperBound({ messages: req.messages, response_format: req.response_format }), req.max_completion_tokens)),
+      () => send(req, apiKey, call),
+      (sent) => openAiUsage(sent.response, req.model).costUsd ?? null,
+    ),
+  ).catch((e: unknown) => {
+    throw before ? withUsageSoFar(e, before) : e;
+  });
   const usage = addUsage(before, openAiUsage(r.response, req.model, { replayed: r.source === 'replay', ...(r.requestId ? { requestId: r.requestId } : {}) }));
   const choice = r.response.choices?.[0];
   if (choice?.message?.refusal) throw new LlmRefusalError(`node ${call.nodeId}: the model refused to answer: ${choice.message.refusal}; not re-asked`, usage);

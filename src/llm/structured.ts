@@ -8,7 +8,7 @@ import type { Usage } from '../log/events.js';
 import { addUsage } from '../log/usage.js';
 import type { Json } from '../util/canonical-json.js';
 import { complete, type CallContext } from './complete.js';
-import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError } from './errors.js';
+import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './errors.js';
 import { validateJson } from './json-schema.js';
 import { supportsForcedToolChoice } from './models.js';
 import { firstTurn, type BaseRequest } from './prompt-layout.js';
@@ -77,7 +77,12 @@ export async function askForObject(base: BaseRequest, schema: { [k: string]: Jso
   const retryTurn: LlmMessage = checkA.toolUseId
     ? { role: 'user', content: [{ type: 'tool_result', tool_use_id: checkA.toolUseId, is_error: true, content: feedback }] }
     : { role: 'user', content: feedback };
-  const b = await complete(request([{ role: 'assistant', content: a.response.content }, retryTurn]), ctx);
+  let b: Awaited<ReturnType<typeof complete>>;
+  try {
+    b = await complete(request([{ role: 'assistant', content: a.response.content }, retryTurn]), ctx);
+  } catch (e) {
+    throw withUsageSoFar(e, a.usage);
+  }
   const usage = addUsage(a.usage, b.usage);
   stopCheck(b.response, usage, base.max_tokens, ctx.nodeId);
   const checkB = check(b.response, schema, writes);

@@ -68,6 +68,10 @@ const runUsage = field(
   'an object {inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd} of numbers (incomplete?: true)',
 );
 const runError = field((v) => errorRecord.test(v) && ((v as Obj).nodeId === undefined || isStr((v as Obj).nodeId)), 'an object {name, message, nodeId?}');
+const budgetStop = field(
+  (v) => isObj(v) && isNum(v.maxCostUsd) && isNum(v.spentUsd) && isStr(v.nodeId) && isNum(v.needUsd),
+  'an object {maxCostUsd, spentUsd, nodeId, needUsd}',
+);
 const httpStatus = field((v) => v === null || Number.isSafeInteger(v), 'an HTTP status or null');
 
 /** Every field of each event type beyond the envelope: the compiler makes each new field list its check. */
@@ -90,7 +94,7 @@ const SHAPES: Shapes = {
   'node.retrying': { nodeId, iteration: optional(iteration), attempt, status: optional(httpStatus), waitMs: ms, reason: optional(string), retry: optional(count), requestId: optional(string) },
   'node.skipped': { nodeId, reason: string },
   'gate.waiting': { nodeId, message: string, options: field((v) => Array.isArray(v) && v.length > 0 && v.every(isStr), 'a non-empty array of strings'), arg: string },
-  'run.paused': { reason: string, pending: nodeIds },
+  'run.paused': { reason: string, pending: nodeIds, budget: optional(budgetStop) },
   'run.completed': { status, durationMs: ms, counts, usage: optional(runUsage), saved: optional(runUsage), error: optional(runError) },
 };
 

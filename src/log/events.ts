@@ -90,6 +90,8 @@ export interface RunOptions {
   definitionSource?: 'file' | 'log';
   /** On a resume: the nodes `--rerun` forced to execute whatever the memo held (issue #9 §6). */
   rerun?: string[];
+  /** `--max-cost`: the cap, in USD, on what the resume chain spends on LLM requests (issue #11 §6). */
+  maxCostUsd?: number;
   /** Process id of the process executing the run, so `oe pause`/`oe cancel` can reach it. */
   pid?: number;
   /** Host name of the machine executing the run (a pid means nothing elsewhere). */
@@ -220,9 +222,15 @@ export interface GateWaitingPayload {
 
 export interface RunPausedPayload {
   type: 'run.paused';
+  /** Why: `pause requested`, `waiting at gate …`, or `budget: …` (issue #11 §6). */
   reason: string;
   /** Nodes not yet run, to run on resume. */
   pending: NodeId[];
+  /**
+   * For a pause at the `--max-cost` budget: the cap and the spend of the resume chain so far (USD),
+   * and the node whose next LLM request could have cost `needUsd` and so was not sent.
+   */
+  budget?: { maxCostUsd: number; spentUsd: number; nodeId: string; needUsd: number };
 }
 
 /** Terminal status of a run. */

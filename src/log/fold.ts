@@ -12,6 +12,7 @@ import type {
   RunCompletedPayload,
   RunCounts,
   RunOptions,
+  RunPausedPayload,
   RunStatus,
   Usage,
 } from './events.js';
@@ -103,7 +104,7 @@ export interface RunState {
   /** From run.completed: LLM tokens and cost the run spent. */
   usage?: RunCompletedPayload['usage'];
   /** From run.paused. */
-  paused?: { reason: string; pending: NodeId[] };
+  paused?: { reason: string; pending: NodeId[]; budget?: RunPausedPayload['budget'] };
   /** Gates waiting for a verdict (gate.waiting), in log order. */
   waiting: Array<{ nodeId: NodeId; message: string; options: string[]; arg: string }>;
   /** Nodes in the order they first appeared in the log. */
@@ -254,7 +255,7 @@ export function evolve(state: RunState, event: OeEvent): RunState {
       state.waiting.push({ nodeId: event.nodeId, message: event.message, options: event.options, arg: event.arg });
       return state;
     case 'run.paused':
-      state.paused = { reason: event.reason, pending: event.pending };
+      state.paused = { reason: event.reason, pending: event.pending, ...(event.budget ? { budget: event.budget } : {}) };
       return state;
     case 'run.completed':
       state.status = event.status;

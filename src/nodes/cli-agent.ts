@@ -3,6 +3,7 @@
 // node's output (cli-agent-output.ts). The CLI's `--version` is part of the input hash (through the
 // `model` part), so upgrading the CLI re-runs its nodes; `--record`/`--replay` cover these calls
 // (cli-agent-recording.ts), so CI runs them offline.
+import { BudgetUnboundedError } from '../engine/budget.js';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { CliAgentNode, CliProvider } from '../experience/types.js';
@@ -105,6 +106,8 @@ export const runner: NodeRunner<CliAgentNode> = {
     let outcome: Pick<ProcessOutcome, 'stdout' | 'stderrTail' | 'exitCode' | 'signal'>;
     if (ctx.llm.replayDir) outcome = await readCliRecording(ctx.llm.replayDir, req);
     else {
+      // Issue #11 §6: a CLI reports what it spent only after it ran, so no worst case can be reserved.
+      if (ctx.llm.budget) throw new BudgetUnboundedError(`node ${node.id}: --max-cost cannot bound a cli-agent node (${node.provider} reports its cost only after it has run); run it without --max-cost, or answer it from recordings with --replay`);
       const timeoutMs = node.timeout_ms ?? DEFAULT_CLI_TIMEOUT_MS;
       const o = await runProcess(cmd, args, { cwd, env: process.env, timeoutMs, signal: ctx.signal });
       if (o.timedOut) throw new CliAgentError(`${cmd} (${node.provider}) timed out after ${timeoutMs} ms; its process group got SIGTERM, then SIGKILL if still running ${KILL_GRACE_MS / 1000} s later`);

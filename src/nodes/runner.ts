@@ -1,4 +1,5 @@
 // The NodeRunner interface: all a node kind knows about the engine (STYLE §2).
+import type { Budget } from '../engine/budget.js';
 import type { NodeDef, NodeKind } from '../experience/types.js';
 import type { Iteration, Usage } from '../log/events.js';
 import type { Json } from '../util/canonical-json.js';
@@ -43,6 +44,8 @@ export interface LlmSettings {
   maxRetries?: number;
   /** SDK request timeout in ms. */
   requestTimeoutMs?: number;
+  /** The run's cost budget (`--max-cost`, engine/budget.ts): every request the API is sent is held to it. */
+  budget?: Budget;
 }
 
 /** What one execution of a node is given besides its input. */

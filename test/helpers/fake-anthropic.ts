@@ -99,6 +99,8 @@ export class FakeAnthropic {
   private readonly queue: Responder[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly pending = new Set<ServerResponse>();
+  /** Answers `POST /v1/messages/count_tokens` (never from the queue): the input tokens of a request. */
+  countTokens: (body: any) => number = (body) => estimateTokens(JSON.stringify(body?.messages ?? []).length + JSON.stringify(body?.system ?? '').length);
   /** Answers requests once the queue is empty. */
   fallback: Responder = errorReply(500, 'api_error', 'fake-anthropic: no reply scripted for this request');
 
@@ -163,7 +165,8 @@ export class FakeAnthropic {
     this.requests.push(received);
 
     let reply: FakeReply;
-    if (!apiKey) reply = errorReply(401, 'authentication_error', 'x-api-key or Authorization: Bearer header is required');
+    if (apiKey && received.path === '/v1/messages/count_tokens') reply = { body: { input_tokens: this.countTokens(body) } };
+    else if (!apiKey) reply = errorReply(401, 'authentication_error', 'x-api-key or Authorization: Bearer header is required');
     else if (this.expectedKey !== undefined && apiKey !== this.expectedKey) reply = errorReply(401, 'authentication_error', 'invalid x-api-key');
     else {
       const next = this.queue.length ? this.queue.shift()! : this.fallback;
