@@ -78,8 +78,9 @@ describe.skipIf(!HAS_TMUX)('oe run on a terminal: the live view', () => {
     expect(mid).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] slow\s+(\d+ ms|\d+\.\d s)/m);
     expect(mid).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] each\s+\[[█░]{12}\] \d\/6 items/m);
     expect(mid).toMatch(/\d\/3 nodes done · \d running · .* Ctrl-C cancels/);
-    // The fan-out finishes; its line scrolls above, the slow node is still shown running.
-    const later = await p.waitFor((s) => /^✔ each /m.test(s));
+    // The fan-out finishes; its line scrolls above, the slow node is still shown running. The
+    // finished line and the redrawn block are two writes, so wait for the screen that has both.
+    const later = await p.waitFor((s) => /^✔ each /m.test(s) && /nodes done/.test(s));
     expect(later).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] slow/m);
     expect(later).toMatch(/2\/3 nodes done · 1 running/);
     // A tool's print lands above the block, whole.
