@@ -34,7 +34,7 @@ describe('engine: determinism (SPEC §2.5)', () => {
   // Parallel branches whose sleeps shrink with their declaration index, so at high concurrency they
   // finish in reverse order; a fan-out likewise; joins read what the branches wrote.
   const branches = [1, 2, 3, 4].map(
-    (i) => `    - { id: b${i}, kind: tool, impl: tools/b${i}.mjs, args: { sleep: ${(5 - i) * 15}, delta: { acc: [b${i}], lw: b${i}, seen_items: $.items }, edge: { from: b${i} } }, reads: [base], writes: [acc, lw, seen_items] }`,
+    (i) => `    - { id: b${i}, kind: tool, impl: tools/b${i}.mjs, args: { sleep: ${(5 - i) * 40}, delta: { acc: [b${i}], lw: b${i}, seen_items: $.items }, edge: { from: b${i} } }, reads: [base], writes: [acc, lw, seen_items] }`,
   );
   const YAML = `
 name: determinism
@@ -96,7 +96,9 @@ ${branches.join('\n')}
     const parallel = await e.run({ concurrency: 8 });
     const order = (r: Run) => r.units('node.completed').filter((u) => /^b\d$/.test(u));
     expect(order(serial)).toEqual(['b1', 'b2', 'b3', 'b4']);
-    expect(order(parallel)).toEqual(['b4', 'b3', 'b2', 'b1']);
+    // 40 ms apart, so a loaded machine (CI: 4 test files on 2 cores) still finishes them out of order.
+    expect(order(parallel)).not.toEqual(order(serial));
+    expect(order(parallel)[0]).toBe('b4');
     const iterOrder = (r: Run) => r.units('node.completed').filter((u) => u.startsWith('fan['));
     expect(iterOrder(serial)).not.toEqual(['fan[0]', 'fan[1]', 'fan[2]', 'fan[3]', 'fan[4]']);
 
