@@ -4,6 +4,7 @@
 import type { Colors } from 'picocolors/types.js';
 import type { OeEvent } from '../log/events.js';
 import { assertNever } from '../util/assert-never.js';
+import { shortRunId } from '../util/ids.js';
 import type { Output } from './output.js';
 
 /** Formats a duration in ms for people: 850 ms, 3.2 s, 2 m 05 s. */
@@ -54,14 +55,6 @@ export function prettyLine(e: OeEvent): { level: 'debug' | 'info' | 'warn' | 'er
     default:
       return assertNever(e, 'event');
   }
-}
-
-/**
- * The short id oe prints for a run (issue #14 §4): its last 8 hex digits, the random end of a
- * UUIDv7 (runs started within the same minute share their first 8). `oe inspect 1a2b3c4d` finds it.
- */
-export function shortRunId(id: string): string {
-  return id.slice(-8);
 }
 
 /** Colours a pretty line by its first glyph: ✔ green, ↺ cyan, ✖ red, ↻ ⏸ yellow, ⤼ grey, ▶ bold. */

@@ -1,6 +1,6 @@
 // Asks a person for a gate's verdict on a terminal (issue #11 §1), with @inquirer/select on stderr
 // (stdout stays the run's events). One question at a time; Ctrl-C at the question cancels the run.
-import type { RunControl } from '../engine/control.js';
+import type { RunControl } from '../engine/run-control.js';
 
 /** What the engine asks (RunParams.askGate). */
 export interface GateQuestion {

@@ -15,7 +15,7 @@ export async function printLlmWarnings(output: Output, experience: Experience, l
   if (warnings.length === 0) return 0;
   let locate: ((path: Array<string | number>) => { line: number; col: number } | undefined) | undefined;
   if (where) {
-    const { parseExperienceYaml } = await import('../experience/load.js');
+    const { parseExperienceYaml } = await import('../experience/load-experience.js');
     const parsed = parseExperienceYaml(await readFile(where.file, 'utf8'), where.label);
     locate = (path) => parsed.locate(path, { key: true });
   }

@@ -7,7 +7,8 @@ import type { Colors } from 'picocolors/types.js';
 import { runSaved } from '../log/derive.js';
 import type { RunState } from '../log/fold.js';
 import type { Json } from '../util/canonical-json.js';
-import { formatDuration, shortRunId } from './console.js';
+import { shortRunId } from '../util/ids.js';
+import { formatDuration } from './console.js';
 import type { Output } from './output.js';
 
 /** What the end of a run says, gathered by the caller. */

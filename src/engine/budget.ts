@@ -3,7 +3,7 @@
 // request's worst case, stays within the budget. The worst case is the request's input tokens as the
 // API counts them plus its full `max_tokens`, at the model's price (llm/budget-guard.ts works it
 // out). A request that does not fit is never sent: the budget stops, the node's attempt fails with
-// BudgetExceededError, nothing new starts, and the run ends paused with reason `budget` (run.ts). A
+// BudgetExceededError, nothing new starts, and the run ends paused with reason `budget` (run-loop.ts). A
 // resume with a higher budget continues. Pure: no clock, no I/O.
 
 /** A request did not fit in the budget: it was not sent. */

@@ -12,11 +12,11 @@ import type { NodeInput } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import { OeError } from '../util/errors.js';
 import type { NodeId, RunId } from '../util/ids.js';
-import { RunControl } from './control.js';
+import { RunControl } from './run-control.js';
 import { classifyError } from './execute.js';
 import type { AttemptResult } from './executor.js';
-import { checkWrites } from './output.js';
-import type { RunParams } from './run.js';
+import { checkWrites } from './node-result.js';
+import type { RunParams } from './run-loop.js';
 
 /** What a child run takes from its parent's run. */
 export type ChildContext = Pick<RunParams, 'workspace' | 'executor' | 'hasher' | 'clock' | 'llm' | 'secrets' | 'env' | 'oeVersion' | 'nodeLogger' | 'options'> & {
@@ -71,9 +71,9 @@ export async function runChild(
 ): Promise<AttemptResult> {
   if (c.dryRun) return { ok: false, error: { name: 'DryRunError', message: `node ${node.id}: a dry run starts no nested run` }, retryable: false };
   const [{ loadExperience }, { resolveArgs }, { executeRun }, { seedState }, { buildMemo }, { readLineage }, { claimRun }, { selfIdentity }] = await Promise.all([
-    import('../experience/load.js'),
+    import('../experience/load-experience.js'),
     import('../experience/args.js'),
-    import('./run.js'),
+    import('./run-loop.js'),
     import('./inputs.js'),
     import('./memo.js'),
     import('../log/lineage.js'),

@@ -11,14 +11,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Graph } from '../experience/graph.js';
+import type { Graph } from '../experience/topology.js';
 import type { NodeDef } from '../experience/types.js';
 import type { OeEvent } from '../log/events.js';
 import type { RunState } from '../log/fold.js';
-import { RunControl } from './control.js';
+import { RunControl } from './run-control.js';
 import type { Executor } from './executor.js';
 import type { Plan } from './inputs.js';
-import { executeRun, type RunParams } from './run.js';
+import { executeRun, type RunParams } from './run-loop.js';
 
 /** The error of an attempt a dry run does not make. */
 export const DRY_RUN_ERROR = 'DryRunError';

@@ -5,7 +5,7 @@ import type { NodeDef, StateField } from '../experience/types.js';
 import type { ErrorRecord, Usage } from '../log/events.js';
 import type { NodeContext, NodeInput, NodeRunner } from '../nodes/runner.js';
 import type { AttemptResult } from './executor.js';
-import { checkResult } from './output.js';
+import { checkResult } from './node-result.js';
 
 /** A node exceeded its `timeout`. */
 export class NodeTimeoutError extends Error {

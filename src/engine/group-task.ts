@@ -1,11 +1,11 @@
 // Pipelines and loops (OpenExpertise 0.1, issue #10 §1) as one task of the ready queue, started
-// through the group's leader (graph.ts). Every unit — one stage of one item, one loop iteration —
+// through the group's leader (experience/topology.ts). Every unit — one stage of one item, one loop iteration —
 // is a node iteration of its own: hashed, looked up in the memo, attempted and recorded like a
 // for_each iteration, so a group is memoized per item or iteration and resumes mid-way. The views
 // follow the determinism rule (SPEC §2.5): a stage sees what the earlier stages wrote for its item;
 // a loop iteration sees what the earlier iterations wrote.
 import { evalExpr, exprPaths, parseExpr, truthy } from '../experience/expr.js';
-import type { Group } from '../experience/graph.js';
+import type { Group } from '../experience/topology.js';
 import { parseStatePath } from '../experience/path.js';
 import type { LoopDef, NodeDef, PipelineDef } from '../experience/types.js';
 import type { NodeInput } from '../nodes/runner.js';

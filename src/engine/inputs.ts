@@ -1,7 +1,7 @@
 // What a node sees (SPEC §2.5, the determinism rule): its view (views.ts) — the merge of its
 // ancestors' state deltas in topological order, seeded by the run args whose names match state
 // fields, never in completion order — and from it its args, `_state` and `_edge_inputs`. Pure.
-import type { Graph } from '../experience/graph.js';
+import type { Graph } from '../experience/topology.js';
 import { getPath, parseArgRef, parseStatePath } from '../experience/path.js';
 import type { Experience, NodeDef } from '../experience/types.js';
 import type { RunState } from '../log/fold.js';

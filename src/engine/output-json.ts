@@ -1,6 +1,6 @@
 // The JSON shape of what a node returned (SPEC §2.3, STYLE §3.5): an object whose state_delta is an
 // object and whose every part is JSON, put through a canonical round trip. The tool threads run this
-// before sending a result, so it imports nothing heavy; output.ts adds the checks against the
+// before sending a result, so it imports nothing heavy; node-result.ts adds the checks against the
 // experience (writes, field types and schemas) on the main thread.
 import type { NodeOutput, Usage } from '../log/events.js';
 import { NotJsonError, roundTrip, type Json } from '../util/canonical-json.js';
@@ -19,7 +19,7 @@ export function typeName(v: Json): string {
 }
 
 /**
- * The JSON part of checkResult (output.ts), which needs nothing but the value (a tool's worker thread
+ * The JSON part of checkResult (node-result.ts), which needs nothing but the value (a tool's worker thread
  * runs it before sending the result): the value must be an object whose `state_delta` is an object, and
  * everything in it JSON; the result is put through a canonical round trip (STYLE §3.5).
  * @throws {NodeResultError} when the value is not an object, or is not JSON (naming the path).

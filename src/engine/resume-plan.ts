@@ -13,7 +13,7 @@
 // the chain had, with the upstream output coming out as that run's too.) When a gate waits, nothing
 // new starts after it, so whether a node that the gate does not depend on starts first depends on
 // timing: such a node is "may execute" with `pausesAt`, whatever the dry run did with it.
-import type { Graph } from '../experience/graph.js';
+import type { Graph } from '../experience/topology.js';
 import type { NodeDef } from '../experience/types.js';
 import { compareParts } from '../inspect/part-names.js';
 import type { NodeState, RunState, UnitState } from '../log/fold.js';

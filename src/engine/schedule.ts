@@ -3,9 +3,9 @@
 // once — skipped (a skipped predecessor, or a `when` that is false over its view), held (a fatal
 // predecessor), or queued as ready — so a run costs O((V + E) log V) in all, never a rescan per
 // wake-up. Ready nodes start in topological order (ties by declaration order). Pure: no I/O, no
-// clock. The engine (run.ts) reports outcomes and carries out the decisions.
+// clock. The engine (run-loop.ts) reports outcomes and carries out the decisions.
 import { evalExpr, exprPaths, parseExpr, truthy } from '../experience/expr.js';
-import type { Graph } from '../experience/graph.js';
+import type { Graph } from '../experience/topology.js';
 import type { RunStatus } from '../log/events.js';
 import { MinHeap } from '../util/heap.js';
 import type { NodeId } from '../util/ids.js';
@@ -130,7 +130,7 @@ export class Scheduler {
 
   /**
    * A node whose predecessors have all finished: skip it, hold it, or queue it. A group's follower
-   * (graph.ts) is never queued: its leader's task finishes it.
+   * (experience/topology.ts) is never queued: its leader's task finishes it.
    */
   private decideReady(id: NodeId): void {
     if (this.phase.get(id) === 'done') return;

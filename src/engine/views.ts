@@ -9,7 +9,7 @@
 // Every field entry remembers the topological rank of the node that wrote it, so the result equals
 // the in-order merge exactly, at a cost proportional to the fields written, not to the ancestors.
 // Pure: no I/O.
-import type { Graph } from '../experience/graph.js';
+import type { Graph } from '../experience/topology.js';
 import type { MergeStrategy, StateField } from '../experience/types.js';
 import type { NodeId } from '../util/ids.js';
 import type { Json } from '../util/canonical-json.js';

@@ -12,7 +12,7 @@ import { namedExports } from '../util/cjs-interop.js';
 import type { Redis as RedisClient } from 'ioredis';
 import { classifyError, errorRecord } from '../engine/execute.js';
 import type { AttemptHooks, AttemptResult, AttemptTask, Executor } from '../engine/executor.js';
-import { checkWrites } from '../engine/output.js';
+import { checkWrites } from '../engine/node-result.js';
 import type { ErrorRecord } from '../log/events.js';
 import type { NodeLogger } from '../nodes/runner.js';
 import type { RunId } from '../util/ids.js';

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { Writable } from 'node:stream';
 import type { AttemptHooks, AttemptResult, AttemptTask } from '../engine/executor.js';
 import { classifyError, NodeTimeoutError } from '../engine/execute.js';
-import { checkWrites } from '../engine/output.js';
+import { checkWrites } from '../engine/node-result.js';
 import type { FromWorker, ToWorker } from './tool-protocol.js';
 
 /** Options of a ToolPool. */

@@ -1,9 +1,9 @@
-// The typed experience that validation produces (SPEC §2). After validate.ts, nothing re-checks these
+// The typed experience that validation produces (SPEC §2). After validate-experience.ts, nothing re-checks these
 // shapes (STYLE §3.7). Field names follow the YAML so a definition recorded in run.started reads like
 // the file it came from.
 import type { Json } from '../util/canonical-json.js';
 import type { NodeId } from '../util/ids.js';
-import type { Graph } from './graph.js';
+import type { Graph } from './topology.js';
 
 /** How a node's write to a state field merges with earlier writes (SPEC §2.5 fixed order). */
 export type MergeStrategy = 'last_wins' | 'set_once' | 'array_append';

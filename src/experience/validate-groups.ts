@@ -4,7 +4,7 @@
 // an expression over declared fields. Pure: problems go to the sink.
 import { parseStatePath } from './path.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
-import { LoopSchema, PipelineSchema } from './schema.js';
+import { LoopSchema, PipelineSchema } from './yaml-schema.js';
 import { didYouMean } from './suggest.js';
 import type { LoopDef, NodeDef, PipelineDef } from './types.js';
 import type { NodeId } from '../util/ids.js';

@@ -8,7 +8,7 @@ import { fileGlobs, globSyntaxError } from './declared-inputs.js';
 import { parseDuration } from './duration.js';
 import { isMapping, issueFindings, show, type YamlPath } from './issues.js';
 import { looksLikeRef, parseArgRef, parseStatePath } from './path.js';
-import { NODE_KINDS, NODE_SCHEMAS } from './schema.js';
+import { NODE_KINDS, NODE_SCHEMAS } from './yaml-schema.js';
 import { didYouMean } from './suggest.js';
 import { TemplateError, templatePlaceholders } from './template.js';
 import { unresolvedRefs } from './schema-refs.js';

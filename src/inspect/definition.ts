@@ -1,6 +1,6 @@
 // The parts of a recorded definition (run.started.definition, SPEC §3) that inspect draws on: node
-// kinds, topological order and predecessors, through the one graph builder (experience/graph.ts).
-import { buildGraph } from '../experience/graph.js';
+// kinds, topological order and predecessors, through the one graph builder (experience/topology.ts).
+import { buildGraph } from '../experience/topology.js';
 import type { Experience, NodeDef } from '../experience/types.js';
 import type { Json } from '../util/canonical-json.js';
 

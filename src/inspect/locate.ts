@@ -8,9 +8,9 @@ import { runLogPath, runsDir } from '../log/paths.js';
 import { NotFoundError, UsageError } from '../util/errors.js';
 import type { RunId } from '../util/ids.js';
 import { describeRef, matchRunRef, parseRunRef } from './run-ref.js';
-import { listRuns, readRunEntry, workspaceRunIds } from './runs.js';
+import { listRuns, readRunEntry, workspaceRunIds } from './list-runs.js';
 
-export { workspaceRunIds } from './runs.js';
+export { workspaceRunIds } from './list-runs.js';
 
 export { runsDir } from '../log/paths.js';
 

@@ -1,5 +1,5 @@
 // Text renderers for `oe inspect --why` and `oe diff` (pretty format). Pure.
-import type { RunDiff } from './diff.js';
+import type { RunDiff } from './diff-runs.js';
 import { fmtCost, fmtDuration, fmtTokens } from './format.js';
 import { formatHunks } from './hunks.js';
 import type { WhyReport } from './why.js';

@@ -4,7 +4,7 @@
 // Parts whose values no log records (files, the model, resolved args) have none. Pure.
 import type { NodeState, RunState } from '../log/fold.js';
 import { definitionGraph } from './definition.js';
-import { jsonLines } from './diff.js';
+import { jsonLines } from './diff-runs.js';
 import { lineHunks, type Hunk } from './hunks.js';
 import { nodeDetail } from './node-detail.js';
 

@@ -3,7 +3,7 @@
 import type { NodeResult } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import { complete, type CallContext } from './complete.js';
-import { LlmOutputError } from './errors.js';
+import { LlmOutputError } from './llm-errors.js';
 import type { BaseRequest } from './prompt-layout.js';
 import { firstTurn } from './prompt-layout.js';
 import { replyText } from './request.js';

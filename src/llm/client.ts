@@ -5,8 +5,8 @@
 // send without streaming goes through `messages.stream(…).finalMessage()`, which yields the same
 // Message, so recordings do not depend on the transport.
 import type { NodeLogger } from '../nodes/runner.js';
-import { LlmRequestError, isTransientStatus } from './errors.js';
-import { redact } from './redact.js';
+import { LlmRequestError, isTransientStatus } from './llm-errors.js';
+import { redact } from './redact-key.js';
 import type { LlmRequest, LlmResponse } from './request.js';
 import { retryObserver, type RetryReport } from './retry-observer.js';
 

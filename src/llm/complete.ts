@@ -4,7 +4,7 @@
 import type { Usage } from '../log/events.js';
 import type { LlmSettings, NodeLogger } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
-import { MissingApiKeyError } from './errors.js';
+import { MissingApiKeyError } from './llm-errors.js';
 import { withinBudget, worstCaseUsd } from './budget-guard.js';
 import { requestCostUsd } from './pricing.js';
 import { readRecording, writeRecording } from './recording.js';

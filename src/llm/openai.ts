@@ -9,12 +9,12 @@ import type { NodeResult } from '../nodes/runner.js';
 import type { Json } from '../util/canonical-json.js';
 import { describeApiError, describeConnectionError, requestError, type SdkErrors } from './client.js';
 import { DEFAULT_MAX_RETRIES, recordedCall, type CallContext } from './complete.js';
-import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './errors.js';
-import { validateJson } from './json-schema.js';
+import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './llm-errors.js';
+import { validateJson } from './validate-json.js';
 import type { BaseRequest } from './prompt-layout.js';
 import { inputTokensUpperBound, withinBudget, worstCaseUsd } from './budget-guard.js';
 import { requestCostUsd } from './pricing.js';
-import { redact } from './redact.js';
+import { redact } from './redact-key.js';
 import type { RequestBody } from './request.js';
 import { retryObserver } from './retry-observer.js';
 

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeTextAtomicAsync } from '../util/atomic-write.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';
-import { RecordingFormatError, RecordingNotFoundError } from './errors.js';
+import { RecordingFormatError, RecordingNotFoundError } from './llm-errors.js';
 import { hashedBody, type RequestBody } from './request.js';
 
 /** The format version of a recording file. 1: {oeRecording, hash, request, response}. */

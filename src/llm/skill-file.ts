@@ -1,7 +1,7 @@
 // Reading a SKILL.md: YAML front matter between `---` lines, then a Markdown body (the system prompt).
 import { parse as parseYaml } from 'yaml';
 import type { Json } from '../util/canonical-json.js';
-import { LlmOutputError } from './errors.js';
+import { LlmOutputError } from './llm-errors.js';
 
 /** A parsed SKILL.md. */
 export interface SkillFile {

@@ -2,14 +2,14 @@
 // calling one strict tool (`strict: true`, constrained decoding) whose `input_schema` is the node's
 // schema passed through the SDK's own transform (`transformJSONSchema`: keywords the grammar cannot
 // enforce, such as minLength or maximum, move into descriptions). The input is then checked against
-// the full schema (json-schema.ts). A bound the grammar could not enforce gets one re-ask with the
+// the full schema (validate-json.ts). A bound the grammar could not enforce gets one re-ask with the
 // problems; a refusal or a reply cut at max_tokens fails the node at once.
 import type { Usage } from '../log/events.js';
 import { addUsage } from '../log/usage.js';
 import type { Json } from '../util/canonical-json.js';
 import { complete, type CallContext } from './complete.js';
-import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './errors.js';
-import { validateJson } from './json-schema.js';
+import { LlmOutputError, LlmRefusalError, LlmTruncatedError, SchemaMismatchError, withUsageSoFar } from './llm-errors.js';
+import { validateJson } from './validate-json.js';
 import { supportsForcedToolChoice } from './models.js';
 import { firstTurn, type BaseRequest } from './prompt-layout.js';
 import type { ContentBlock, LlmMessage, LlmRequest, LlmResponse, LlmTool } from './request.js';

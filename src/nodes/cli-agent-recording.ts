@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliProvider } from '../experience/types.js';
-import { RecordingFormatError, RecordingNotFoundError } from '../llm/errors.js';
+import { RecordingFormatError, RecordingNotFoundError } from '../llm/llm-errors.js';
 import { RECORDING_VERSION } from '../llm/recording.js';
 import { writeTextAtomicAsync } from '../util/atomic-write.js';
 import { canonicalJson, type Json } from '../util/canonical-json.js';

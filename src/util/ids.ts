@@ -75,3 +75,11 @@ export function uuidv7Source(now: () => number, random: (buf: Uint8Array) => voi
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` as RunId;
   };
 }
+
+/**
+ * The short id oe prints for a run (issue #14 §4): its last 8 hex digits, the random end of a
+ * UUIDv7 (runs started within the same minute share their first 8). `oe inspect 1a2b3c4d` finds it.
+ */
+export function shortRunId(id: string): string {
+  return id.slice(-8);
+}

@@ -6,7 +6,7 @@ import { CLI_CASES, cliWorkspace } from './cli.js';
 import { cleanup, expectCliRefusal, expectSpawned, workspace } from './harness.js';
 
 afterAll(cleanup);
-// inspect, runs and diff add an 'error' listener to stdout (src/inspect/sink.ts: one per process in
+// inspect, runs and diff add an 'error' listener to stdout (src/cli/sink.ts: one per process in
 // the CLI); run in-process one after another, they would trip Node's leak warning.
 process.stdout.setMaxListeners(CLI_CASES.length + 10);
 

@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { loadExperience } from '../../src/experience/load.js';
+import { loadExperience } from '../../src/experience/load-experience.js';
 import { EXPERIENCE_CASES, type ExperienceCase } from './experiences.js';
 import { cleanup, expectRefusal, expectSpawned, makeDevice, makeFifo, workspace } from './harness.js';
 

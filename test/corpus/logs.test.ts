@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Globals } from '../../src/cli/globals.js';
 import type { Output } from '../../src/cli/output.js';
-import { prepareResume } from '../../src/cli/resume-source.js';
-import { loadRun } from '../../src/inspect/load.js';
+import { prepareResume } from '../../src/engine/prior-run.js';
+import { loadRun } from '../../src/log/load-run.js';
 import { parseRunId } from '../../src/util/ids.js';
 import { LOG_CASES, RUN, type LogCase, type Outcome } from './logs.js';
 import { cleanup, expectRefusal, expectSpawned, workspace } from './harness.js';
@@ -70,7 +70,7 @@ describe('bad logs, in-process', () => {
       const g: Globals = { format: 'json', level: 'info', workspace: ws, cwd: ws, env: {}, isTTY: false };
       const { output, warnings } = recordingOutput();
       await expectOutcome(async () => {
-        await prepareResume(g, output, parseRunId(RUN), { reload: false });
+        await prepareResume(g, output.err, parseRunId(RUN), { reload: false });
         return warnings.map((w) => w.replace(/^.*\//, ''));
       }, c.resume ?? c.inspect);
     });

@@ -1,7 +1,7 @@
 // The determinism rule (SPEC §2.5): a node's view merges its ancestors' deltas in topological order,
 // never in completion order.
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../src/experience/graph.js';
+import { buildGraph } from '../../src/experience/topology.js';
 import { fold } from '../../src/log/fold.js';
 import { finalState, inputBundle, nodeInputs, resolveNodeArgs, seedState, type Plan } from '../../src/engine/inputs.js';
 import { RunViews, ViewBuilder, type View } from '../../src/engine/views.js';

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { definitionPart } from '../../src/engine/node-files.js';
 import { inlineTemplates, namedFiles } from '../../src/experience/named-files.js';
-import { parseExperienceYaml } from '../../src/experience/load.js';
-import { validateExperience } from '../../src/experience/validate.js';
+import { parseExperienceYaml } from '../../src/experience/load-experience.js';
+import { validateExperience } from '../../src/experience/validate-experience.js';
 import type { NodeDef } from '../../src/experience/types.js';
 
 function nodes(yaml: string): NodeDef[] {

@@ -1,7 +1,7 @@
 // The scheduler as a Decider (STYLE §4): given outcomes reported so far, when asked for the next
 // actions, then these — a ready queue, never a rescan.
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../src/experience/graph.js';
+import { buildGraph } from '../../src/experience/topology.js';
 import type { Experience } from '../../src/experience/types.js';
 import { Scheduler } from '../../src/engine/schedule.js';
 import { ViewBuilder, type View } from '../../src/engine/views.js';

@@ -1,6 +1,6 @@
 // Issue #10 §1: a node's state_delta is checked against its field's JSON Schema at run time.
 import { describe, expect, it } from 'vitest';
-import { checkResult } from '../../src/engine/output.js';
+import { checkResult } from '../../src/engine/node-result.js';
 import { fieldJsonSchema, stateDeltaViolation } from '../../src/engine/state-check.js';
 import type { NodeDef, StateField } from '../../src/experience/types.js';
 

@@ -2,7 +2,7 @@
 // delta in topological order — on hand-picked graphs and on random ones (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildGraph, type Graph } from '../../src/experience/graph.js';
+import { buildGraph, type Graph } from '../../src/experience/topology.js';
 import type { MergeStrategy, StateField } from '../../src/experience/types.js';
 import { mergeDelta, MergeConflictError, type StateValues } from '../../src/engine/merge.js';
 import { RunViews, ViewBuilder } from '../../src/engine/views.js';

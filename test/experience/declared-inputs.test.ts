@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globFilesSync, globMatches, globSyntaxError } from '../../src/experience/declared-inputs.js';
-import { loadExperience } from '../../src/experience/load.js';
+import { loadExperience } from '../../src/experience/load-experience.js';
 import { ValidationError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/cli.js';
 

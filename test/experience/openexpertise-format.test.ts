@@ -3,8 +3,8 @@
 // The experiences here are written for these tests in OpenExpertise's format.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { experienceFromDefinition, parseExperienceYaml } from '../../src/experience/load.js';
-import { validateExperience, type Files } from '../../src/experience/validate.js';
+import { experienceFromDefinition, parseExperienceYaml } from '../../src/experience/load-experience.js';
+import { validateExperience, type Files } from '../../src/experience/validate-experience.js';
 import { formatProblem } from '../../src/util/errors.js';
 
 const FILE = 'oe10/experience.yaml';

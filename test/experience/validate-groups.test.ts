@@ -1,8 +1,8 @@
 // `graph.pipelines` and `graph.loops` (OpenExpertise 0.1, issue #10 §1) through validation: what
 // they may name, every problem with its line and column, and the graph they make (a unit per group).
 import { describe, expect, it } from 'vitest';
-import { parseExperienceYaml } from '../../src/experience/load.js';
-import { validateExperience } from '../../src/experience/validate.js';
+import { parseExperienceYaml } from '../../src/experience/load-experience.js';
+import { validateExperience } from '../../src/experience/validate-experience.js';
 import { formatProblem } from '../../src/util/errors.js';
 
 const FILE = 'exp/experience.yaml';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { experienceFromDefinition, parseExperienceYaml } from '../../src/experience/load.js';
-import { validateExperience, type Files } from '../../src/experience/validate.js';
+import { experienceFromDefinition, parseExperienceYaml } from '../../src/experience/load-experience.js';
+import { validateExperience, type Files } from '../../src/experience/validate-experience.js';
 import { ValidationError, formatProblem, type Problem } from '../../src/util/errors.js';
 
 const FILE = 'exp/experience.yaml';

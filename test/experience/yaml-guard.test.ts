@@ -1,7 +1,7 @@
 // The YAML limits of issue #12 §4, at their edges: what is exactly at a limit parses, one more is a
 // problem with file:line:col. (The corpus in test/corpus/ has the hostile cases end to end.)
 import { describe, expect, it } from 'vitest';
-import { parseExperienceYaml } from '../../src/experience/load.js';
+import { parseExperienceYaml } from '../../src/experience/load-experience.js';
 import { MAX_YAML_ALIAS_NODES, MAX_YAML_BYTES, MAX_YAML_DEPTH } from '../../src/util/limits.js';
 
 const FILE = 'exp/experience.yaml';

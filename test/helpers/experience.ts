@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { buildGraph } from '../../src/experience/graph.js';
+import { buildGraph } from '../../src/experience/topology.js';
 import type { Experience } from '../../src/experience/types.js';
 import { finalState, seedState } from '../../src/engine/inputs.js';
 import type { EventOf, OeEvent, RunCounts } from '../../src/log/events.js';

@@ -135,8 +135,8 @@ export async function expectLogAgrees(logFile: string, last: Obj): Promise<void>
     import('../../src/log/reader.js'),
     import('../../src/log/fold.js'),
     import('../../src/engine/inputs.js'),
-    import('../../src/experience/graph.js'),
-    import('../../src/experience/load.js'),
+    import('../../src/experience/topology.js'),
+    import('../../src/experience/load-experience.js'),
   ]);
   const { events, warnings } = await readLog(logFile);
   expect(warnings).toEqual([]);

@@ -1,7 +1,7 @@
 // diffRuns: given two runs, then node by node what changed (issue #5 item 3).
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../src/log/fold.js';
-import { diffRuns, jsonLines } from '../../src/inspect/diff.js';
+import { diffRuns, jsonLines } from '../../src/inspect/diff-runs.js';
 import { summarize } from '../../src/inspect/summary.js';
 import { renderDiffText } from '../../src/inspect/render-why-diff.js';
 import { experience, LogBuilder, usage } from '../helpers/log-builder.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLogEnds } from '../../src/inspect/log-ends.js';
-import { matchesExperience, readRunEntry, runEntry } from '../../src/inspect/runs.js';
+import { matchesExperience, readRunEntry, runEntry } from '../../src/inspect/list-runs.js';
 import { isRunProcessAlive } from '../../src/log/liveness.js';
 import { hostname } from 'node:os';
 import { experience, LogBuilder } from '../helpers/log-builder.js';

@@ -1,7 +1,7 @@
 // The full-schema check of a schema node's answer (issue #15 §2): @cfworker/json-schema, reported as
 // one `<path>: <problem>` line per failing keyword.
 import { describe, expect, it } from 'vitest';
-import { jsonPath, validateJson, type JsonSchema } from '../../src/llm/json-schema.js';
+import { jsonPath, validateJson, type JsonSchema } from '../../src/llm/validate-json.js';
 import type { Json } from '../../src/util/canonical-json.js';
 
 const cases: Array<[string, JsonSchema, Json, string[]]> = [

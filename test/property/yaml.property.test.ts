@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseExperienceYaml } from '../../src/experience/load.js';
-import { validateExperience } from '../../src/experience/validate.js';
+import { parseExperienceYaml } from '../../src/experience/load-experience.js';
+import { validateExperience } from '../../src/experience/validate-experience.js';
 
 const FILE = 'exp/experience.yaml';
 /** Pieces of YAML syntax, so random text is often nearly YAML. */
