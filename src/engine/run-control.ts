@@ -1,5 +1,6 @@
 // Stop requests from outside the engine (SIGINT, `oe pause`, `oe cancel`): the engine polls
 // `request` at node boundaries and in-flight nodes listen on `signal`.
+import { setMaxListeners } from 'node:events';
 import type { StopRequest } from './schedule.js';
 
 /** Error given to aborted nodes when the run is cancelled. */
@@ -20,6 +21,12 @@ export class RunControl {
   private failed: Error | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly hardStops = new Set<() => void>();
+
+  constructor() {
+    // Every attempt in flight listens on the run's signal: past ten at once (concurrency, fan-out)
+    // that is the design, not a leak, so Node's warning is turned off for this one signal.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Aborts when the run is cancelled; every node attempt's signal follows it. */
   get signal(): AbortSignal {

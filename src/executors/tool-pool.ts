@@ -115,8 +115,10 @@ export class ToolPool {
     const worker = new Worker(this.opts.workerFile ?? new URL('./tool-worker.js', import.meta.url), { stdout: true, stderr: true });
     const slot: Slot = { worker, state: 'booting', retire: false };
     this.slots.add(slot);
-    worker.stdout.pipe(this.opts.stdout, { end: false });
-    worker.stderr.pipe(this.opts.stderr, { end: false });
+    // Forwarded chunk by chunk, not piped: each pipe() adds five listeners to the shared destination,
+    // and past ten threads Node warns of a listener leak on oe's own stderr.
+    worker.stdout.on('data', (chunk: Buffer) => this.opts.stdout.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => this.opts.stderr.write(chunk));
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onError(slot, e));
     worker.on('exit', (code) => this.onExit(slot, code));
