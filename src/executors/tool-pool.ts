@@ -7,9 +7,12 @@
 // - an uncaught error from its stray async work fails that attempt only (the worker names the
 //   attempt through AsyncLocalStorage), never a concurrent one in another thread.
 // Threads are reused across attempts (a tool module is imported once per thread) and started
-// lazily: one at once, more only when attempts wait longer than `growAfterMs` for a free thread —
-// so a run of quick tools pays one thread start (~40 ms on 2 cores, overlapped with start-up when
-// prewarmed), and slow tools get one thread each. docs/decisions.md records the choice and its cost.
+// lazily: one at once, another only when an attempt has waited for a free thread as long as a
+// thread takes to start (the break-even rule of ski rental: waiting longer than the price of a new
+// thread is the only case where one pays off, and it keeps the cost within twice the best choice
+// made knowing each tool's duration). So quick tools share a thread instead of paying a start each
+// (~40–60 ms of CPU on 2 cores), and slow tools get one thread each, a start later. docs/decisions.md
+// records the choice and its cost.
 import { Worker } from 'node:worker_threads';
 import type { Writable } from 'node:stream';
 import type { AttemptHooks, AttemptResult, AttemptTask } from '../engine/executor.js';
@@ -26,7 +29,10 @@ export interface ToolPoolOptions {
   stderr: Writable;
   /** The worker entry (compiled tool-worker.js); tests may point elsewhere. */
   workerFile?: URL;
-  /** How long an attempt may wait for a free thread before another is started, in ms. Default 2. */
+  /**
+   * How long an attempt may wait for a free thread before another is started, in ms. Default: how
+   * long this pool's last thread took to start (until one has, BOOT_GUESS_MS).
+   */
   growAfterMs?: number;
   /** How long an aborted attempt's thread may take to stop before it is terminated, in ms. Default 1000. */
   abortGraceMs?: number;
@@ -51,8 +57,13 @@ interface Job {
   onAbort?: () => void;
 }
 
+/** The wait before a second thread while none has started yet, in ms (a thread's start on 2 cores). */
+const BOOT_GUESS_MS = 40;
+
 interface Slot {
   worker: Worker;
+  /** performance.now() when the thread was created. */
+  spawnedAt: number;
   state: 'booting' | 'idle' | 'busy' | 'dead';
   job?: Job;
   /** Set when the current job's tool called process.exit. */
@@ -72,6 +83,8 @@ export class ToolPool {
   private growTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private bootError: Error | undefined;
+  /** How long the last thread took from creation to ready, in ms. */
+  private bootMs: number | undefined;
 
   private maxWorkers: number;
 
@@ -113,7 +126,7 @@ export class ToolPool {
 
   private spawn(): void {
     const worker = new Worker(this.opts.workerFile ?? new URL('./tool-worker.js', import.meta.url), { stdout: true, stderr: true });
-    const slot: Slot = { worker, state: 'booting', retire: false };
+    const slot: Slot = { worker, spawnedAt: performance.now(), state: 'booting', retire: false };
     this.slots.add(slot);
     // Forwarded chunk by chunk, not piped: each pipe() adds five listeners to the shared destination,
     // and past ten threads Node warns of a listener leak on oe's own stderr.
@@ -137,7 +150,7 @@ export class ToolPool {
     }
     if (this.maxWorkers === 0) return;
     if (this.counted() === 0) this.spawn();
-    else this.growTimer ??= setTimeout(() => this.grow(), this.opts.growAfterMs ?? 2);
+    else this.growTimer ??= setTimeout(() => this.grow(), this.opts.growAfterMs ?? this.bootMs ?? BOOT_GUESS_MS);
   }
 
   private grow(): void {
@@ -194,6 +207,7 @@ export class ToolPool {
     switch (m.t) {
       case 'ready':
         if (slot.state !== 'booting') return;
+        this.bootMs = performance.now() - slot.spawnedAt;
         slot.state = 'idle';
         this.pump();
         // An idle thread must not keep the process alive.

@@ -28,7 +28,7 @@ describe('oe run: --concurrency', () => {
   });
 
   it('runs 12 tools at once in 12 threads whose prints reach stderr without a listener-leak warning', async () => {
-    const nodes = Array.from({ length: 12 }, (_, i) => `    - { id: t${i}, kind: tool, impl: tools/trace.mjs, args: { sleep: 600 } }`);
+    const nodes = Array.from({ length: 12 }, (_, i) => `    - { id: t${i}, kind: tool, impl: tools/trace.mjs, args: { sleep: 1000 } }`);
     const ws = experience(`name: twelve\nversion: 1.0.0\nstate:\n  schema: {}\ngraph:\n  nodes:\n${nodes.join('\n')}\n`);
     const r = await runChecked(ws, ['--concurrency', '12']);
     expect(maxOverlap(ws.trace())).toBeGreaterThan(10); // more threads than Node's default listener limit
