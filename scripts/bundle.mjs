@@ -24,6 +24,17 @@ await build({
   // Flat: a chunk's `new URL('./tool-worker.js', import.meta.url)` must find the thread's entry beside it.
   chunkNames: '[name]-[hash]',
   logLevel: 'warning',
+  // zod's `z` re-exports every locale (`z.locales`, 340 kB of messages in 64 languages), so the
+  // bundle would compile them on every validate, run and resume. oe uses zod's English messages
+  // only (zod configures them itself), so the locale index is the English one alone.
+  plugins: [
+    {
+      name: 'zod-english-only',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";', resolveDir: join(root, 'node_modules/zod/v4/locales') }));
+      },
+    },
+  ],
   // CommonJS dependencies call require() for Node's built-ins; give the ES chunks one.
   banner: { js: "import { createRequire as __oeCreateRequire } from 'node:module'; const require = __oeCreateRequire(import.meta.url);" },
 });
