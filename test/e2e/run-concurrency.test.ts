@@ -13,9 +13,11 @@ state:
   schema: {}
 graph:
   nodes:
-    - { id: slow_a, kind: tool, impl: tools/trace.mjs, args: { sleep: 300 } }
-    - { id: slow_b, kind: tool, impl: tools/trace.mjs, args: { sleep: 300 } }
+    - { id: slow_a, kind: tool, impl: tools/trace.mjs, args: { sleep: 1000 } }
+    - { id: slow_b, kind: tool, impl: tools/trace.mjs, args: { sleep: 1000 } }
 `;
+// 1 s each: the second thread starts once slow_b has waited as long as a thread takes to start
+// (executors/tool-pool.ts), which on a loaded CI machine is a few hundred ms.
 
 describe('oe run: --concurrency', () => {
   it('runs two slow independent nodes at the same time with --concurrency 2', async () => {
